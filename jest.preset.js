@@ -16,7 +16,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }]
   },
-  testEnvironmentOptions: { customExportConditions: ['@meshwork/source', 'node', 'import', 'default'] },
+  testEnvironmentOptions: { customExportConditions: ['@meshwork/source', 'node'] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000
 }

@@ -73,6 +73,8 @@ export interface MeshConfig {
   /** Further services; each may provide components to the others. */
   services?: Array<ServiceFactory<unknown, any>>
   relayObserver?: RelayObserver
+  /** Extra libp2p services (kad-dht, gossipsub) registered on the underlying libp2p node. */
+  libp2pServices?: Record<string, (components: any) => unknown>
   logger?: Logger
   metrics?: Metrics
   clock?: Clock

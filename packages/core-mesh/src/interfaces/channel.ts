@@ -41,4 +41,10 @@ export interface ChannelHost {
   unhandle(protocol: string): Promise<void>
   /** Peers with at least one open connection right now. */
   connectedPeers(): PeerIdString[]
+  /**
+   * Report that `peer` broke `protocol` (a message that does not decode, a forged field).
+   * The node lowers the peer's reputation, emits `violation`, and disconnects the peer once
+   * its reputation falls to the floor. The caller closes the offending channel itself.
+   */
+  reportViolation(peer: PeerIdString, protocol: string, error: Error): void
 }

@@ -11,6 +11,8 @@ import type { RelayObserver } from './relay-observer.js'
  */
 export interface MeshComponents {
   peerId: PeerIdString
+  /** This node's announced multiaddrs (with `/p2p/<id>`), as of the call. */
+  addresses: () => string[]
   logger: Logger
   metrics: Metrics
   clock: Clock

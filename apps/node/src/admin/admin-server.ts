@@ -1,0 +1,192 @@
+/**
+ * The node's HTTP admin API. It listens on loopback only and protects `/api/*` with a bearer
+ * token; `/health` and `/metrics` are open so that probes and Prometheus need no secret.
+ *
+ * | route                 | token | answer                                                        |
+ * |-----------------------|-------|---------------------------------------------------------------|
+ * | `GET /health`         | no    | `{ status, members, unreachable }`; 200, or 503 when CRITICAL |
+ * | `GET /metrics`        | no    | Prometheus text                                               |
+ * | `GET /api/health`     | yes   | `{ peerId, addresses, status, members, unreachable }`         |
+ * | `GET /api/peers`      | yes   | `{ peers: PeerRecord[] }`                                     |
+ * | `GET /api/routes`     | yes   | `{ routes: RouteEntry[] }`                                    |
+ * | `POST /api/send`      | yes   | body `{ peer, data }` or `{ peer, dataBase64 }` → `{ peer, bytes }` |
+ * | `POST /api/broadcast` | yes   | body `{ data }` or `{ dataBase64 }` → `{ id, bytes }` (id in hex) |
+ *
+ * Errors answer `{ error: { name, message } }`: 400 InvalidJsonError / InvalidRequestError,
+ * 401 UnauthorizedError, 404 NotFoundError, 405 MethodNotAllowedError, 413 PayloadTooLargeError,
+ * and the node's own errors (502 PeerUnreachableError, 504 TimeoutError, …).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { silentLogger, type AbortOptions, type Logger } from '@meshwork/core-mesh'
+import {
+  ADMIN_OPERATION_TIMEOUT_MS, ADMIN_STOP_GRACE_MS, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, MAX_ADMIN_BODY_BYTES
+} from '../constants.js'
+import { isLoopbackHost } from '../config/node-config.js'
+import { AdminHostNotLoopbackError } from '../errors.js'
+import { newTraceId } from '../logging.js'
+import type { MeshNodeApi } from '../node-api.js'
+import { BearerToken } from './bearer-token.js'
+import { InvalidRequestError, MethodNotAllowedError, NotFoundError, UnauthorizedError, statusOf } from './http-errors.js'
+import { readJsonObject, sendError, sendJson } from './http-io.js'
+import { HttpListener, type ListenAddress } from './http-listener.js'
+import { sendHealth, sendMetrics, type MetricsExposition } from './public-routes.js'
+
+/** The part of the node the admin API uses. */
+export type AdminNode = Pick<MeshNodeApi, 'peerId' | 'addresses' | 'health' | 'peers' | 'routes' | 'send' | 'broadcast'>
+
+export interface AdminServerOptions {
+  node: AdminNode
+  /** The bearer token for `/api/*`. */
+  token: string
+  /** 127.0.0.1 (default), ::1 or localhost; anything else is refused at start. */
+  host?: string
+  /** Default 7700; 0 picks a free port, reported by `start`. */
+  port?: number
+  /** Served at `/metrics`; without it `/metrics` is 404. */
+  metrics?: MetricsExposition
+  logger?: Logger
+  maxBodyBytes?: number
+  /** Send and broadcast are aborted after this long (504). */
+  operationTimeoutMs?: number
+  /** How long `stop` lets in-flight requests finish. */
+  stopGraceMs?: number
+}
+
+interface Route {
+  method: 'GET' | 'POST'
+  protected: boolean
+  handle: (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>) => Promise<void>
+}
+
+const TRACE_ID = /^[0-9a-f]{16,64}$/i
+
+export class AdminServer {
+  private readonly listener: HttpListener
+  private readonly token: BearerToken
+  private readonly logger: Logger
+  private readonly routes: ReadonlyMap<string, Route>
+  private stopping = new AbortController()
+
+  constructor (private readonly options: AdminServerOptions) {
+    this.token = new BearerToken(options.token)
+    this.logger = options.logger ?? silentLogger
+    this.listener = new HttpListener(async (req, res) => { await this.handle(req, res) }, {
+      graceMs: options.stopGraceMs ?? ADMIN_STOP_GRACE_MS,
+      onHandlerError: (err, res) => { sendError(res, err) },
+      onServerError: (err) => { this.logger.error({ err }, 'admin API server error') }
+    })
+    this.routes = new Map<string, Route>([
+      ['/health', { method: 'GET', protected: false, handle: async (_req, res) => { sendHealth(res, this.options.node) } }],
+      ['/metrics', { method: 'GET', protected: false, handle: async (_req, res) => { await this.metrics(res) } }],
+      ['/api/health', { method: 'GET', protected: true, handle: async (_req, res) => { this.apiHealth(res) } }],
+      ['/api/peers', { method: 'GET', protected: true, handle: async (_req, res) => { sendJson(res, 200, { peers: this.options.node.peers() }) } }],
+      ['/api/routes', { method: 'GET', protected: true, handle: async (_req, res) => { sendJson(res, 200, { routes: this.options.node.routes() }) } }],
+      ['/api/send', { method: 'POST', protected: true, handle: async (req, res, abort) => { await this.send(req, res, abort) } }],
+      ['/api/broadcast', { method: 'POST', protected: true, handle: async (req, res, abort) => { await this.broadcast(req, res, abort) } }]
+    ])
+  }
+
+  /** The bound address while running. */
+  get address (): ListenAddress | undefined {
+    return this.listener.address
+  }
+
+  /**
+   * Listens and resolves with the bound address (the real port when 0 was asked).
+   * @throws AdminHostNotLoopbackError when the host is not loopback
+   */
+  async start (options: AbortOptions = {}): Promise<ListenAddress> {
+    const host = this.options.host ?? DEFAULT_ADMIN_HOST
+    if (!isLoopbackHost(host)) throw new AdminHostNotLoopbackError(host)
+    this.stopping = new AbortController()
+    const address = await this.listener.listen(host, this.options.port ?? DEFAULT_ADMIN_PORT, options)
+    this.logger.info({ host: address.host, port: address.port }, 'admin API listening')
+    return address
+  }
+
+  /** Aborts in-flight operations, stops listening and closes every connection. Idempotent. */
+  async stop (): Promise<void> {
+    this.stopping.abort(new DOMException('the admin API is stopping', 'AbortError'))
+    await this.listener.close()
+  }
+
+  private async handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now()
+    const presented = req.headers['x-trace-id']
+    const traceId = typeof presented === 'string' && TRACE_ID.test(presented) ? presented : newTraceId()
+    res.setHeader('x-trace-id', traceId)
+    const log = this.logger.child({ traceId })
+    const path = new URL(req.url ?? '/', 'http://admin.invalid').pathname
+    try {
+      const route = this.routes.get(path)
+      if (route === undefined) throw new NotFoundError(path)
+      if (req.method !== route.method) throw new MethodNotAllowedError(route.method)
+      if (route.protected && !this.token.matches(req.headers.authorization)) throw new UnauthorizedError()
+      await route.handle(req, res, { signal: this.operationSignal(res) })
+    } catch (err) {
+      if (statusOf(err) >= 500) log.warn({ err, method: req.method, path }, 'admin request failed')
+      sendError(res, err)
+    }
+    log.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'admin request')
+  }
+
+  /** Aborted when the server stops, when the client goes away, or after the operation timeout. */
+  private operationSignal (res: ServerResponse): AbortSignal {
+    const gone = new AbortController()
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort(new DOMException('the client closed the connection', 'AbortError'))
+    })
+    return AbortSignal.any([
+      this.stopping.signal,
+      gone.signal,
+      AbortSignal.timeout(this.options.operationTimeoutMs ?? ADMIN_OPERATION_TIMEOUT_MS)
+    ])
+  }
+
+  private async metrics (res: ServerResponse): Promise<void> {
+    if (this.options.metrics === undefined) throw new NotFoundError('/metrics')
+    await sendMetrics(res, this.options.metrics)
+  }
+
+  private apiHealth (res: ServerResponse): void {
+    const node = this.options.node
+    const { status, members, unreachable } = node.health()
+    sendJson(res, 200, { peerId: node.peerId, addresses: node.addresses(), status, members, unreachable })
+  }
+
+  private async send (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>): Promise<void> {
+    const body = await readJsonObject(req, this.options.maxBodyBytes ?? MAX_ADMIN_BODY_BYTES)
+    if (typeof body.peer !== 'string' || body.peer.trim() === '') throw new InvalidRequestError('"peer" must be a peer id string')
+    const data = payloadOf(body)
+    await this.options.node.send(body.peer, data, options)
+    sendJson(res, 200, { peer: body.peer, bytes: data.byteLength })
+  }
+
+  private async broadcast (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>): Promise<void> {
+    const body = await readJsonObject(req, this.options.maxBodyBytes ?? MAX_ADMIN_BODY_BYTES)
+    const data = payloadOf(body)
+    const id = await this.options.node.broadcast(data, options)
+    sendJson(res, 200, { id: Buffer.from(id).toString('hex'), bytes: data.byteLength })
+  }
+}
+
+export function createAdminServer (options: AdminServerOptions): AdminServer {
+  return new AdminServer(options)
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** The payload of a send or broadcast body: `data` as UTF-8 text, or `dataBase64`. */
+function payloadOf (body: Record<string, unknown>): Uint8Array {
+  const hasText = body.data !== undefined
+  const hasBase64 = body.dataBase64 !== undefined
+  if (hasText === hasBase64) throw new InvalidRequestError('give exactly one of "data" (UTF-8 text) and "dataBase64"')
+  if (hasText) {
+    if (typeof body.data !== 'string') throw new InvalidRequestError('"data" must be a string')
+    return new TextEncoder().encode(body.data)
+  }
+  if (typeof body.dataBase64 !== 'string' || !BASE64.test(body.dataBase64)) {
+    throw new InvalidRequestError('"dataBase64" must be a base64 string')
+  }
+  return new Uint8Array(Buffer.from(body.dataBase64, 'base64'))
+}

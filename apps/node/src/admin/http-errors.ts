@@ -1,0 +1,80 @@
+/**
+ * Errors the admin API answers with. The body is always `{ "error": { "name", "message" } }`;
+ * clients match on `name`.
+ */
+import { MeshError } from '@meshwork/core-mesh'
+
+/** An error that carries its HTTP status. */
+export class HttpError extends MeshError {
+  constructor (readonly status: number, message: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** No `Authorization: Bearer <token>` header, or the wrong token. */
+export class UnauthorizedError extends HttpError {
+  constructor () {
+    super(401, 'this route needs the header "Authorization: Bearer <admin token>"')
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor (path: string) {
+    super(404, `no route ${path}`)
+  }
+}
+
+export class MethodNotAllowedError extends HttpError {
+  constructor (readonly allowed: string) {
+    super(405, `this route accepts ${allowed} only`)
+  }
+}
+
+export class PayloadTooLargeError extends HttpError {
+  constructor (readonly maxBytes: number) {
+    super(413, `the request body exceeds ${maxBytes} bytes`)
+  }
+}
+
+/** The body is not JSON, or not a JSON object. */
+export class InvalidJsonError extends HttpError {
+  constructor (message: string, options?: ErrorOptions) {
+    super(400, message, options)
+  }
+}
+
+/** The body is JSON but its fields are wrong. */
+export class InvalidRequestError extends HttpError {
+  constructor (message: string) {
+    super(400, message)
+  }
+}
+
+/** Statuses for the errors a node operation may throw, by `err.name`. */
+const STATUS_BY_NAME: Readonly<Record<string, number>> = {
+  PeerUnreachableError: 502,
+  JoinRefusedError: 403,
+  FrameTooLargeError: 413,
+  NotStartedError: 503,
+  AbortError: 503,
+  TimeoutError: 504
+}
+
+export function statusOf (err: unknown): number {
+  if (err instanceof HttpError) return err.status
+  return STATUS_BY_NAME[errorName(err)] ?? 500
+}
+
+/**
+ * The `name` of anything thrown. Not `instanceof Error`: a DOMException (AbortError,
+ * TimeoutError) from another realm fails that test but has a perfectly good name.
+ */
+export function errorName (err: unknown): string {
+  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined
+  return typeof name === 'string' && name !== '' ? name : 'Error'
+}
+
+export function errorMessage (err: unknown): string {
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined
+  return typeof message === 'string' ? message : String(err)
+}

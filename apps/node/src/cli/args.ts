@@ -1,0 +1,168 @@
+/**
+ * `meshwork <command> [arguments] [flags]`, parsed with node:util parseArgs. Each command accepts
+ * only its own flags; anything else is a UsageError (exit code 2). Config flag *values* are
+ * checked later, by `loadNodeConfig`, which names the flag in its error.
+ */
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
+import { CONFIG_FIELDS, CONFIG_FILE_FLAG, CONFIG_FLAG_OPTIONS } from '../config/config-sources.js'
+import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DEMO_NODES, MAX_DEMO_NODES } from '../constants.js'
+import { UsageError } from '../errors.js'
+
+export const COMMANDS = ['start', 'status', 'peers', 'send', 'broadcast', 'demo', 'keygen', 'help'] as const
+export type CommandName = typeof COMMANDS[number]
+
+export interface CommonOptions {
+  /** Machine-readable JSON on stdout instead of tables. */
+  json: boolean
+  /** The arguments after the command name, for `loadNodeConfig` and the admin target. */
+  argv: string[]
+}
+
+export interface ClientOptions extends CommonOptions {
+  /** How long to wait for the admin API. */
+  timeoutMs: number
+}
+
+export type CliCommand =
+  | { name: 'help', topic?: CommandName }
+  | { name: 'start', options: CommonOptions }
+  | { name: 'status', options: ClientOptions }
+  | { name: 'peers', options: ClientOptions }
+  | { name: 'send', peer: string, text: string, options: ClientOptions }
+  | { name: 'broadcast', text: string, options: ClientOptions }
+  | { name: 'demo', nodes: number, durationMs?: number, options: CommonOptions }
+  | { name: 'keygen', options: CommonOptions }
+
+export type StartCommand = Extract<CliCommand, { name: 'start' }>
+export type DemoCommand = Extract<CliCommand, { name: 'demo' }>
+export type StatusCommand = Extract<CliCommand, { name: 'status' }>
+export type PeersCommand = Extract<CliCommand, { name: 'peers' }>
+export type SendCommand = Extract<CliCommand, { name: 'send' }>
+export type BroadcastCommand = Extract<CliCommand, { name: 'broadcast' }>
+export type KeygenCommand = Extract<CliCommand, { name: 'keygen' }>
+
+const COMMAND_OPTIONS: ParseArgsOptionsConfig = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  timeout: { type: 'string' },
+  nodes: { type: 'string', short: 'n' },
+  duration: { type: 'string' }
+}
+
+const ALL_OPTIONS: ParseArgsOptionsConfig = { ...CONFIG_FLAG_OPTIONS, ...COMMAND_OPTIONS }
+
+const NODE_FLAGS: readonly string[] = [CONFIG_FILE_FLAG, ...Object.values(CONFIG_FIELDS).map(field => field.flag)]
+/** What a client command needs to find and authenticate to a running node. */
+const CLIENT_FLAGS: readonly string[] = [
+  CONFIG_FILE_FLAG, CONFIG_FIELDS.dataDir.flag, CONFIG_FIELDS['admin.host'].flag,
+  CONFIG_FIELDS['admin.port'].flag, CONFIG_FIELDS['admin.token'].flag, 'json', 'timeout'
+]
+
+/** The flags each command accepts (besides --help). */
+export const COMMAND_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
+  start: NODE_FLAGS,
+  status: CLIENT_FLAGS,
+  peers: CLIENT_FLAGS,
+  send: CLIENT_FLAGS,
+  broadcast: CLIENT_FLAGS,
+  demo: [...NODE_FLAGS, 'nodes', 'duration', 'json'],
+  keygen: ['json'],
+  help: []
+}
+
+export function isCommandName (name: string): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name)
+}
+
+/** Parses the arguments after `meshwork`. @throws UsageError */
+export function parseCliArgs (argv: readonly string[]): CliCommand {
+  const [first, ...rest] = argv
+  if (first === undefined || first === '--help' || first === '-h') return { name: 'help' }
+  if (!isCommandName(first)) {
+    throw new UsageError(first.startsWith('-') ? `expected a command before ${first}` : `unknown command "${first}"`)
+  }
+  const name = first
+  const { values, positionals, tokens } = parse(rest)
+  if (values.help === true) return { name: 'help', topic: name }
+
+  const allowed = COMMAND_FLAGS[name]
+  for (const token of tokens) {
+    if (token.kind === 'option' && token.name !== 'help' && !allowed.includes(token.name)) {
+      throw new UsageError(`${token.rawName} is not an option of "${name}"`)
+    }
+  }
+
+  const common: CommonOptions = { json: values.json === true, argv: [...rest] }
+  switch (name) {
+    case 'help': {
+      expectPositionals(name, positionals, 0, 1)
+      const topic = positionals[0]
+      if (topic === undefined) return { name }
+      if (!isCommandName(topic)) throw new UsageError(`unknown command "${topic}"`)
+      return { name, topic }
+    }
+    case 'start':
+    case 'keygen':
+      expectPositionals(name, positionals, 0, 0)
+      return { name, options: common }
+    case 'status':
+    case 'peers':
+      expectPositionals(name, positionals, 0, 0)
+      return { name, options: clientOptions(common, values) }
+    case 'send': {
+      expectPositionals(name, positionals, 2, Infinity)
+      const [peer, ...words] = positionals
+      return { name, peer, text: words.join(' '), options: clientOptions(common, values) }
+    }
+    case 'broadcast':
+      expectPositionals(name, positionals, 1, Infinity)
+      return { name, text: positionals.join(' '), options: clientOptions(common, values) }
+    case 'demo': {
+      expectPositionals(name, positionals, 0, 0)
+      const nodes = values.nodes === undefined ? DEFAULT_DEMO_NODES : integerFlag('--nodes', values.nodes, 1, MAX_DEMO_NODES)
+      if (values.duration === undefined) return { name, nodes, options: common }
+      const seconds = Number(values.duration)
+      if (typeof values.duration !== 'string' || !Number.isFinite(seconds) || seconds <= 0) {
+        throw new UsageError(`--duration takes a number of seconds above 0, got "${String(values.duration)}"`)
+      }
+      return { name, nodes, durationMs: Math.round(seconds * 1000), options: common }
+    }
+  }
+}
+
+type ParsedValues = Record<string, string | boolean | Array<string | boolean> | undefined>
+
+interface Parsed {
+  values: ParsedValues
+  positionals: string[]
+  tokens: Array<{ kind: 'option', name: string, rawName: string } | { kind: 'positional' | 'option-terminator' }>
+}
+
+function parse (args: readonly string[]): Parsed {
+  try {
+    return parseArgs({ args: [...args], options: ALL_OPTIONS, strict: true, allowPositionals: true, allowNegative: true, tokens: true }) as Parsed
+  } catch (err) {
+    // parseArgs throws TypeErrors with a `code` (ERR_PARSE_ARGS_UNKNOWN_OPTION, …) and a good message.
+    throw new UsageError((err as Error).message, { cause: err })
+  }
+}
+
+function clientOptions (common: CommonOptions, values: ParsedValues): ClientOptions {
+  const timeoutMs = values.timeout === undefined
+    ? DEFAULT_CLIENT_TIMEOUT_MS
+    : integerFlag('--timeout', values.timeout, 1, 3_600_000)
+  return { ...common, timeoutMs }
+}
+
+function integerFlag (flag: string, value: ParsedValues[string], min: number, max: number): number {
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(number) || number < min || number > max) {
+    throw new UsageError(`${flag} takes an integer from ${min} to ${max}, got "${String(value)}"`)
+  }
+  return number
+}
+
+function expectPositionals (command: CommandName, positionals: readonly string[], min: number, max: number): void {
+  if (positionals.length < min) throw new UsageError(`"${command}" is missing arguments; see "meshwork help ${command}"`)
+  if (positionals.length > max) throw new UsageError(`"${command}" does not take "${positionals[max]}"`)
+}

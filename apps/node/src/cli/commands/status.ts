@@ -1,0 +1,20 @@
+import { connectAdmin } from '../admin-target.js'
+import type { StatusCommand } from '../args.js'
+import { formatFields } from '../table.js'
+import type { ClientCommandDeps } from './client-deps.js'
+
+/** `meshwork status`: the running node's identity, health and addresses. */
+export async function statusCommand (command: StatusCommand, deps: ClientCommandDeps): Promise<void> {
+  const admin = await connectAdmin(command.options, deps)
+  const status = await admin.status()
+  if (command.options.json) {
+    deps.io.out(JSON.stringify({ ...status, admin: admin.url }))
+    return
+  }
+  for (const line of formatFields([
+    ['peer id', status.peerId],
+    ['health', `${status.status} (${status.members} members, ${status.unreachable} unreachable)`],
+    ['addresses', status.addresses],
+    ['admin API', admin.url]
+  ])) deps.io.out(line)
+}

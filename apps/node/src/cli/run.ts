@@ -1,0 +1,59 @@
+/**
+ * Dispatch: parse the command line, run the command, turn errors into a message on stderr and
+ * an exit code (0 ok, 1 runtime error, 2 usage or configuration error).
+ */
+import type { DestinationStream } from 'pino'
+import { errorMessage, errorName } from '../admin/http-errors.js'
+import type { CreateNode } from '../node-api.js'
+import type { ShutdownProcess } from '../shutdown.js'
+import type { TextFiles } from '../text-files.js'
+import { parseCliArgs } from './args.js'
+import { broadcastCommand } from './commands/broadcast.js'
+import { demoCommand } from './commands/demo.js'
+import { helpCommand } from './commands/help.js'
+import { keygenCommand } from './commands/keygen.js'
+import { peersCommand } from './commands/peers.js'
+import { sendCommand } from './commands/send.js'
+import { startCommand } from './commands/start.js'
+import { statusCommand } from './commands/status.js'
+import { EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE_ERROR, type ExitCode } from './exit-codes.js'
+import type { CliIo } from './io.js'
+
+export interface CliDeps {
+  createNode: CreateNode
+  env: Readonly<Record<string, string | undefined>>
+  io: CliIo
+  files?: TextFiles
+  homeDir?: string
+  cwd?: string
+  fetch?: typeof fetch
+  logDestination?: number | DestinationStream
+  process?: ShutdownProcess
+}
+
+/** Errors that mean "you asked wrongly", not "it failed". */
+const USAGE_ERRORS = new Set(['UsageError', 'InvalidConfigError'])
+
+export async function runCli (argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
+  try {
+    const command = parseCliArgs(argv)
+    const clientDeps = { ...deps, readFile: deps.files?.readFile }
+    switch (command.name) {
+      case 'help': helpCommand(command.topic, deps.io); break
+      case 'keygen': keygenCommand(command, deps); break
+      case 'status': await statusCommand(command, clientDeps); break
+      case 'peers': await peersCommand(command, clientDeps); break
+      case 'send': await sendCommand(command, clientDeps); break
+      case 'broadcast': await broadcastCommand(command, clientDeps); break
+      case 'start': await startCommand(command, deps); break
+      case 'demo': await demoCommand(command, deps); break
+    }
+    return EXIT_OK
+  } catch (err) {
+    const name = errorName(err)
+    deps.io.err(`meshwork: ${name}: ${errorMessage(err)}`)
+    if (name === 'UsageError') deps.io.err('run "meshwork help" for usage')
+    if (deps.env.MESHWORK_DEBUG !== undefined && err instanceof Error && err.stack !== undefined) deps.io.err(err.stack)
+    return USAGE_ERRORS.has(name) ? EXIT_USAGE_ERROR : EXIT_RUNTIME_ERROR
+  }
+}

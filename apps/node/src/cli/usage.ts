@@ -1,0 +1,69 @@
+/** The help text of `meshwork help [command]`. */
+import type { CommandName } from './args.js'
+
+const SUMMARY = `Usage: meshwork <command> [arguments] [flags]
+
+Commands:
+  start                  run a node (logs on stdout; admin API on 127.0.0.1:7700)
+  status                 health, peer id and addresses of the running node
+  peers                  the peers the running node knows
+  send <peer> <text>     send text to one peer
+  broadcast <text>       broadcast text to the whole mesh
+  demo [--nodes N]       run a local mesh of N nodes in this process
+  keygen                 print a new mesh key (for --join-policy KEY_REQUIRED)
+  help [command]         this text, or a command's flags
+
+Settings come from flags, then MESHWORK_* environment variables, then the JSON config file
+(--config or MESHWORK_CONFIG), then defaults. Exit codes: 0 ok, 1 runtime error, 2 usage error.`
+
+const NODE_FLAGS = `Node flags (environment variable in brackets):
+  --config <file>                 JSON config file [MESHWORK_CONFIG]
+  --data-dir <dir>                identity, peers, admin token [MESHWORK_DATA_DIR] (default ~/.meshwork)
+  --listen <multiaddr,...>        [MESHWORK_LISTEN] (default /ip4/127.0.0.1/tcp/0)
+  --announce <multiaddr,...>      [MESHWORK_ANNOUNCE]
+  --bootstrap <multiaddr,...>     with /p2p/<id> [MESHWORK_BOOTSTRAP]
+  --join-policy <mode>            OPEN, KEY_REQUIRED or CLOSED [MESHWORK_JOIN_POLICY]
+  --mesh-key <hex>                64 hex characters [MESHWORK_MESH_KEY]
+  --allow <peer id,...>           CLOSED: the peers admitted [MESHWORK_ALLOW]
+  --deny <peer id,...>            [MESHWORK_DENYLIST]
+  --max-connections <n>           [MESHWORK_MAX_CONNECTIONS]
+  --max-frame-bytes <n>           [MESHWORK_MAX_FRAME_BYTES]
+  --messages-per-second <n>       per peer [MESHWORK_MESSAGES_PER_SECOND]
+  --bytes-per-second <n>          per peer [MESHWORK_BYTES_PER_SECOND]
+  --heartbeat-interval-ms <n>     [MESHWORK_HEARTBEAT_INTERVAL_MS]
+  --heartbeat-timeout-ms <n>      [MESHWORK_HEARTBEAT_TIMEOUT_MS]
+  --mdns, --no-mdns               LAN discovery [MESHWORK_MDNS] (default off)
+  --admin-host <host>             loopback only [MESHWORK_ADMIN_HOST] (default 127.0.0.1)
+  --admin-port <port>             0 picks one [MESHWORK_ADMIN_PORT] (default 7700)
+  --admin-token <token>           [MESHWORK_ADMIN_TOKEN] (default: <data dir>/admin.token, generated)
+  --metrics-port <port>           also serve /metrics and /health on all interfaces [MESHWORK_METRICS_PORT]
+  --log-format <json|pretty>      [MESHWORK_LOG_FORMAT] (default json)
+  --log-level <level>             trace … fatal, silent [MESHWORK_LOG_LEVEL] (default info)
+  --discovery-plugin <module>     repeatable [MESHWORK_DISCOVERY_PLUGINS]
+  --router-plugin <module>        [MESHWORK_ROUTER_PLUGIN]`
+
+const CLIENT_FLAGS = `Flags (they locate the running node through <data dir>/admin.json and admin.token):
+  --data-dir <dir>   --admin-host <host>   --admin-port <port>   --admin-token <token>   --config <file>
+  --timeout <ms>     give up after this long (default 5000)
+  --json             machine-readable output`
+
+const TOPICS: Readonly<Record<CommandName, string>> = {
+  start: `Usage: meshwork start [flags]\n\nRuns a node until SIGTERM or SIGINT.\n\n${NODE_FLAGS}`,
+  status: `Usage: meshwork status [flags]\n\n${CLIENT_FLAGS}`,
+  peers: `Usage: meshwork peers [flags]\n\n${CLIENT_FLAGS}`,
+  send: `Usage: meshwork send <peer id> <text> [flags]\n\n${CLIENT_FLAGS}`,
+  broadcast: `Usage: meshwork broadcast <text> [flags]\n\n${CLIENT_FLAGS}`,
+  demo: `Usage: meshwork demo [--nodes N] [--duration seconds] [--json] [node flags]
+
+Starts N nodes (default 3) on loopback in this process, connects them through the first one,
+prints them, and serves the first node's admin API so that status, peers, send and broadcast
+work from another terminal. Runs until SIGINT, or for --duration seconds. Logs go to stderr.
+
+${NODE_FLAGS}`,
+  keygen: 'Usage: meshwork keygen [--json]\n\nPrints a new random mesh key: 64 hex characters.',
+  help: 'Usage: meshwork help [command]'
+}
+
+export function usageText (topic?: CommandName): string {
+  return topic === undefined ? SUMMARY : TOPICS[topic]
+}

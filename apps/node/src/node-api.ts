@@ -1,0 +1,27 @@
+import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
+
+/**
+ * What the reference node needs from a mesh node. core-mesh's `MeshNode` satisfies it
+ * structurally; the admin API, the CLI and the tests are written against this and nothing more.
+ */
+export interface MeshNodeApi {
+  readonly peerId: string
+  /** Multiaddr strings ending in `/p2p/<peer id>`. */
+  addresses(): string[]
+  health(): HealthReport
+  peers(): PeerRecord[]
+  send(peer: string, data: Uint8Array, options?: AbortOptions): Promise<void>
+  /** Resolves with the message id once the first hops have the payload. */
+  broadcast(data: Uint8Array, options?: AbortOptions): Promise<Uint8Array>
+  routes(): RouteEntry[]
+  addEventListener<K extends keyof MeshEvents & string>(type: K, listener: (event: CustomEvent<MeshEvents[K]>) => void, options?: AddEventListenerOptions | boolean): void
+}
+
+/** A node the CLI owns: it starts it and stops it. */
+export interface RunnableMeshNode extends MeshNodeApi {
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+/** Creates an unstarted node from a core-mesh config; `start` and `demo` receive one. */
+export type CreateNode = (config: MeshConfig) => Promise<RunnableMeshNode>

@@ -1,0 +1,247 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { loadNodeConfig, toMeshConfig, type NodeConfig } from '../src/config/node-config.js'
+import { nodeTextFiles } from '../src/text-files.js'
+import { memoryFiles } from './fakes.js'
+
+const HOME = '/home/mesh'
+const CWD = '/work'
+const TOKEN = 'a'.repeat(32)
+const KEY = 'ab'.repeat(32)
+
+interface Layers {
+  argv?: string[]
+  env?: Record<string, string>
+  file?: unknown
+}
+
+async function load (layers: Layers = {}, files = memoryFiles()): Promise<NodeConfig> {
+  const argv = [...(layers.argv ?? [])]
+  if (layers.file !== undefined) {
+    files.files.set('/etc/meshwork.json', JSON.stringify(layers.file))
+    argv.push('--config', '/etc/meshwork.json')
+  }
+  return await loadNodeConfig({
+    argv,
+    env: { MESHWORK_ADMIN_TOKEN: TOKEN, ...layers.env },
+    readFile: files.readFile,
+    writeFile: files.writeFile,
+    homeDir: HOME,
+    cwd: CWD
+  })
+}
+
+async function configError (layers: Layers): Promise<Error> {
+  try {
+    await load(layers)
+  } catch (err) {
+    return err as Error
+  }
+  throw new Error('expected loadNodeConfig to throw')
+}
+
+describe('loadNodeConfig precedence: flags > environment > config file > defaults', () => {
+  const cases: Array<{ field: string, flag: string[], env: Record<string, string>, file: unknown, read: (config: NodeConfig) => unknown, values: [unknown, unknown, unknown, unknown] }> = [
+    {
+      field: 'listen',
+      flag: ['--listen', '/ip4/0.0.0.0/tcp/1', '--listen', '/ip4/0.0.0.0/tcp/2'],
+      env: { MESHWORK_LISTEN: '/ip4/0.0.0.0/tcp/3,/ip4/0.0.0.0/tcp/4' },
+      file: { listen: ['/ip4/0.0.0.0/tcp/5'] },
+      read: config => config.listen,
+      values: [['/ip4/0.0.0.0/tcp/1', '/ip4/0.0.0.0/tcp/2'], ['/ip4/0.0.0.0/tcp/3', '/ip4/0.0.0.0/tcp/4'], ['/ip4/0.0.0.0/tcp/5'], []]
+    },
+    {
+      field: 'admin.port',
+      flag: ['--admin-port', '7001'],
+      env: { MESHWORK_ADMIN_PORT: '7002' },
+      file: { admin: { port: 7003 } },
+      read: config => config.admin.port,
+      values: [7001, 7002, 7003, 7700]
+    },
+    {
+      field: 'mdns',
+      flag: ['--no-mdns'],
+      env: { MESHWORK_MDNS: 'yes' },
+      file: { mdns: false },
+      read: config => config.mdns,
+      values: [false, true, false, false]
+    },
+    {
+      field: 'dataDir',
+      flag: ['--data-dir', 'flag-dir'],
+      env: { MESHWORK_DATA_DIR: '~/env-dir' },
+      file: { dataDir: 'file-dir' },
+      read: config => config.dataDir,
+      values: ['/work/flag-dir', '/home/mesh/env-dir', '/etc/file-dir', '/home/mesh/.meshwork']
+    },
+    {
+      field: 'logLevel',
+      flag: ['--log-level', 'debug'],
+      env: { MESHWORK_LOG_LEVEL: 'warn' },
+      file: { logLevel: 'error' },
+      read: config => config.logLevel,
+      values: ['debug', 'warn', 'error', 'info']
+    },
+    {
+      field: 'plugins.discovery',
+      flag: ['--discovery-plugin', './flag-plugin.js'],
+      env: { MESHWORK_DISCOVERY_PLUGINS: 'env-plugin-package' },
+      file: { plugins: { discovery: ['./file-plugin.js'] } },
+      read: config => config.plugins.discovery,
+      values: [['/work/flag-plugin.js'], ['env-plugin-package'], ['/etc/file-plugin.js'], []]
+    }
+  ]
+
+  it.each(cases)('$field: each layer overrides the next', async ({ flag, env, file, read, values }) => {
+    expect(read(await load({ argv: flag, env, file }))).toEqual(values[0])
+    expect(read(await load({ env, file }))).toEqual(values[1])
+    expect(read(await load({ file }))).toEqual(values[2])
+    expect(read(await load())).toEqual(values[3])
+  })
+
+  it('takes the config file path from MESHWORK_CONFIG when --config is absent', async () => {
+    const files = memoryFiles({ '/srv/mesh.json': JSON.stringify({ maxConnections: 9 }) })
+    const config = await load({ env: { MESHWORK_CONFIG: '/srv/mesh.json' } }, files)
+    expect(config.maxConnections).toBe(9)
+  })
+
+  it('treats an empty environment variable as unset', async () => {
+    const config = await load({ env: { MESHWORK_LISTEN: '', MESHWORK_ADMIN_PORT: ' ' }, file: { admin: { port: 7003 } } })
+    expect(config.listen).toEqual([])
+    expect(config.admin.port).toBe(7003)
+  })
+
+  it('falls back to ./.meshwork without a home directory', async () => {
+    const config = await loadNodeConfig({ argv: [], env: { MESHWORK_ADMIN_TOKEN: TOKEN }, readFile: memoryFiles().readFile, homeDir: '', cwd: CWD })
+    expect(config.dataDir).toBe('/work/.meshwork')
+  })
+
+  it('defaults to an OPEN, loopback-admin node with JSON logs', async () => {
+    const config = await load()
+    expect(config).toEqual({
+      listen: [],
+      announce: [],
+      bootstrap: [],
+      dataDir: '/home/mesh/.meshwork',
+      joinPolicy: 'OPEN',
+      allow: [],
+      denylist: [],
+      mdns: false,
+      admin: { host: '127.0.0.1', port: 7700, token: TOKEN },
+      logFormat: 'json',
+      logLevel: 'info',
+      plugins: { discovery: [] }
+    })
+  })
+
+  it('makes the join policy KEY_REQUIRED when only a mesh key is given', async () => {
+    const config = await load({ argv: ['--mesh-key', KEY.toUpperCase()] })
+    expect(config.joinPolicy).toBe('KEY_REQUIRED')
+    expect(config.meshKey).toBe(KEY)
+  })
+})
+
+describe('the admin token', () => {
+  it('is generated once, written to <dataDir>/admin.token with mode 0600, and reused', async () => {
+    const files = memoryFiles()
+    const options = { argv: ['--data-dir', '/data'], env: {}, readFile: files.readFile, writeFile: files.writeFile, homeDir: HOME, cwd: CWD }
+    const first = await loadNodeConfig(options)
+    expect(first.admin.token).toMatch(/^[0-9a-f]{64}$/)
+    expect(files.files.get('/data/admin.token')).toBe(`${first.admin.token}\n`)
+    expect(files.modes.get('/data/admin.token')).toBe(0o600)
+    const second = await loadNodeConfig(options)
+    expect(second.admin.token).toBe(first.admin.token)
+  })
+
+  it('is not written when one is configured', async () => {
+    const files = memoryFiles()
+    const config = await load({ argv: ['--data-dir', '/data', '--admin-token', 'b'.repeat(20)] }, files)
+    expect(config.admin.token).toBe('b'.repeat(20))
+    expect(files.files.has('/data/admin.token')).toBe(false)
+  })
+
+  describe('on a real file system', () => {
+    let dir: string | undefined
+    afterEach(async () => { if (dir !== undefined) await rm(dir, { recursive: true, force: true }) })
+
+    it('creates the data directory and the file with mode 0600', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'meshwork-config-'))
+      const dataDir = join(dir, 'nested', 'data')
+      const config = await loadNodeConfig({ argv: ['--data-dir', dataDir], env: {}, ...nodeTextFiles, homeDir: HOME, cwd: CWD })
+      const info = await stat(join(dataDir, 'admin.token'))
+      expect(info.mode & 0o777).toBe(0o600)
+      expect(config.admin.token).toHaveLength(64)
+    })
+  })
+})
+
+describe('loadNodeConfig validation', () => {
+  it.each([
+    { why: 'a port that is not a number', layers: { env: { MESHWORK_ADMIN_PORT: 'seventy' } }, names: ['admin.port', 'environment variable MESHWORK_ADMIN_PORT'] },
+    { why: 'a port out of range', layers: { argv: ['--admin-port', '70000'] }, names: ['admin.port', 'flag --admin-port'] },
+    { why: 'a port of the wrong JSON type', layers: { file: { admin: { port: '7700' } } }, names: ['admin.port', 'config file /etc/meshwork.json'] },
+    { why: 'a zero limit', layers: { argv: ['--max-connections', '0'] }, names: ['maxConnections', 'flag --max-connections'] },
+    { why: 'a flag without its value', layers: { argv: ['--listen'] }, names: ['listen', 'flag --listen'] },
+    { why: 'a listen address that is not a multiaddr', layers: { env: { MESHWORK_LISTEN: 'localhost:4001' } }, names: ['listen', 'MESHWORK_LISTEN'] },
+    { why: 'a bootstrap address without /p2p', layers: { argv: ['--bootstrap', '/ip4/1.2.3.4/tcp/1'] }, names: ['bootstrap', 'flag --bootstrap'] },
+    { why: 'an unknown join policy', layers: { argv: ['--join-policy', 'sometimes'] }, names: ['joinPolicy', 'flag --join-policy'] },
+    { why: 'KEY_REQUIRED without a key', layers: { env: { MESHWORK_JOIN_POLICY: 'key-required' } }, names: ['meshKey', 'MESHWORK_JOIN_POLICY'] },
+    { why: 'a malformed mesh key', layers: { file: { meshKey: 'abc' } }, names: ['meshKey', 'config file'] },
+    { why: 'a mesh key with an OPEN policy', layers: { argv: ['--join-policy', 'OPEN', '--mesh-key', KEY] }, names: ['meshKey', 'flag --mesh-key'] },
+    { why: 'CLOSED without an allowlist', layers: { argv: ['--join-policy', 'CLOSED'] }, names: ['allow', 'flag --join-policy'] },
+    { why: 'an allowlist without CLOSED', layers: { env: { MESHWORK_ALLOW: '12D3KooWx' } }, names: ['allow', 'MESHWORK_ALLOW'] },
+    { why: 'a non-loopback admin host', layers: { file: { admin: { host: '0.0.0.0' } } }, names: ['admin.host', 'config file'] },
+    { why: 'a short admin token', layers: { argv: ['--admin-token', 'short'] }, names: ['admin.token', 'flag --admin-token'] },
+    { why: 'an unknown log format', layers: { env: { MESHWORK_LOG_FORMAT: 'xml' } }, names: ['logFormat', 'MESHWORK_LOG_FORMAT'] },
+    { why: 'a boolean that is not one', layers: { env: { MESHWORK_MDNS: 'maybe' } }, names: ['mdns', 'MESHWORK_MDNS'] },
+    { why: 'the metrics port equal to the admin port', layers: { argv: ['--metrics-port', '7700'] }, names: ['metricsPort', 'flag --metrics-port'] },
+    { why: 'an unknown field in the file', layers: { file: { listn: [] } }, names: ['listn', 'unknown field', 'config file'] },
+    { why: 'an unknown nested field in the file', layers: { file: { admin: { prot: 1 } } }, names: ['admin.prot', 'unknown field'] },
+    { why: 'a file that is not an object', layers: { file: [1, 2] }, names: ['must hold a JSON object'] }
+  ])('rejects $why with an InvalidConfigError naming field and source', async ({ layers, names }) => {
+    const error = await configError(layers as Layers)
+    expect(error.name).toBe('InvalidConfigError')
+    for (const name of names) expect(error.message).toContain(name)
+  })
+
+  it('rejects a config file that is not JSON', async () => {
+    const files = memoryFiles({ '/etc/bad.json': '{ listen: [' })
+    await expect(load({ argv: ['--config', '/etc/bad.json'] }, files)).rejects.toMatchObject({
+      name: 'InvalidConfigError',
+      message: expect.stringContaining('not valid JSON')
+    })
+  })
+
+  it('rejects a missing config file, naming where its path came from', async () => {
+    await expect(load({ env: { MESHWORK_CONFIG: '/nowhere.json' } })).rejects.toMatchObject({
+      name: 'InvalidConfigError',
+      message: expect.stringMatching(/\/nowhere\.json does not exist.*MESHWORK_CONFIG/)
+    })
+  })
+})
+
+describe('toMeshConfig', () => {
+  it('maps the node config to core-mesh, leaving unset limits to core-mesh', async () => {
+    const config = await load({
+      argv: ['--listen', '/ip4/0.0.0.0/tcp/4001', '--bootstrap', '/ip4/1.2.3.4/tcp/1/p2p/12D3KooWx', '--mesh-key', KEY, '--max-frame-bytes', '2048', '--heartbeat-interval-ms', '500', '--mdns', '--deny', '12D3KooWbad'],
+      file: { plugins: { router: 'my-router' } }
+    })
+    expect(toMeshConfig(config)).toEqual({
+      dataDir: '/home/mesh/.meshwork',
+      listen: ['/ip4/0.0.0.0/tcp/4001'],
+      bootstrap: ['/ip4/1.2.3.4/tcp/1/p2p/12D3KooWx'],
+      joinPolicy: { mode: 'KEY_REQUIRED', meshKey: KEY },
+      denylist: ['12D3KooWbad'],
+      limits: { maxFrameBytes: 2048 },
+      heartbeat: { intervalMs: 500 },
+      mdns: true
+    })
+  })
+
+  it('passes the allowlist of a CLOSED policy', async () => {
+    const config = await load({ argv: ['--join-policy', 'closed', '--allow', '12D3KooWa,12D3KooWb'] })
+    expect(toMeshConfig(config).joinPolicy).toEqual({ mode: 'CLOSED', allow: ['12D3KooWa', '12D3KooWb'] })
+  })
+})
