@@ -3,7 +3,7 @@ import {
   DEFAULT_INBOUND_CONNECTION_THRESHOLD, DEFAULT_LISTEN, DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_INCOMING_PENDING, DEFAULT_MESSAGES_PER_SECOND,
   DEFAULT_MISSES_BEFORE_UNREACHABLE, DEFAULT_RATE_BURST_SECONDS, DEFAULT_RECONNECT_INITIAL_MS,
-  DEFAULT_RECONNECT_MAX_MS, DEFAULT_RECONNECT_MULTIPLIER
+  DEFAULT_RECONNECT_MAX_MS, DEFAULT_RECONNECT_MULTIPLIER, DEFAULT_UPGRADE_TIMEOUT_MS
 } from './constants.js'
 import { InvalidConfigError } from './errors.js'
 import type { Broadcast } from './interfaces/broadcast.js'
@@ -31,6 +31,8 @@ export interface LimitsConfig {
   maxIncomingPending?: number
   /** Inbound connections per second from one host (libp2p `inboundConnectionThreshold`). */
   inboundConnectionThreshold?: number
+  /** Ms an inbound connection has to finish its handshake; garbage senders are cut off then. */
+  upgradeTimeoutMs?: number
   maxFrameBytes?: number
   /** Per-peer inbound budget across all channels. */
   messagesPerSecond?: number
@@ -87,6 +89,7 @@ export interface ResolvedLimits {
   maxConnections: number
   maxIncomingPending: number
   inboundConnectionThreshold: number
+  upgradeTimeoutMs: number
   maxFrameBytes: number
   messagesPerSecond: number
   bytesPerSecond: number
@@ -109,6 +112,7 @@ export function resolveLimits (limits: LimitsConfig = {}): ResolvedLimits {
     maxConnections: positive(limits.maxConnections, DEFAULT_MAX_CONNECTIONS, 'limits.maxConnections'),
     maxIncomingPending: positive(limits.maxIncomingPending, DEFAULT_MAX_INCOMING_PENDING, 'limits.maxIncomingPending'),
     inboundConnectionThreshold: positive(limits.inboundConnectionThreshold, DEFAULT_INBOUND_CONNECTION_THRESHOLD, 'limits.inboundConnectionThreshold'),
+    upgradeTimeoutMs: positive(limits.upgradeTimeoutMs, DEFAULT_UPGRADE_TIMEOUT_MS, 'limits.upgradeTimeoutMs'),
     maxFrameBytes: positive(limits.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 'limits.maxFrameBytes'),
     messagesPerSecond: positive(limits.messagesPerSecond, DEFAULT_MESSAGES_PER_SECOND, 'limits.messagesPerSecond'),
     bytesPerSecond: positive(limits.bytesPerSecond, DEFAULT_BYTES_PER_SECOND, 'limits.bytesPerSecond'),

@@ -25,6 +25,8 @@ export const DEFAULT_RECONNECT_MULTIPLIER = 2
 export const DEFAULT_MAX_CONNECTIONS = 300
 export const DEFAULT_MAX_INCOMING_PENDING = 64
 export const DEFAULT_INBOUND_CONNECTION_THRESHOLD = 50
+/** An inbound connection must finish encryption and muxer negotiation within this time. */
+export const DEFAULT_UPGRADE_TIMEOUT_MS = 5_000
 
 /** Per-peer inbound budget; bursts of `RATE_BURST_SECONDS` worth are allowed. */
 export const DEFAULT_MESSAGES_PER_SECOND = 100_000

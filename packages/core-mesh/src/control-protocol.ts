@@ -1,8 +1,8 @@
 import { CONTROL_PROTOCOL } from './constants.js'
-import { MalformedMessageError } from './errors.js'
 import type { Channel, ChannelHost } from './interfaces/channel.js'
 import type { PeerIdString } from './interfaces/peer.js'
 import { ControlMessage } from './wire/control.js'
+import { decodeControlMessage } from './wire/decode.js'
 
 /**
  * Node-to-node control messages: today, the goodbye of a graceful leave. One short-lived
@@ -30,11 +30,10 @@ export class ControlProtocol {
       for await (const frame of channel) {
         let message: ControlMessage
         try {
-          message = ControlMessage.decode(frame)
+          message = decodeControlMessage(frame)
         } catch (err) {
-          const error = new MalformedMessageError(`bad control message from ${channel.peer}`, { cause: err })
-          this.channels.reportViolation(channel.peer, CONTROL_PROTOCOL, error)
-          channel.abort(error)
+          this.channels.reportViolation(channel.peer, CONTROL_PROTOCOL, err as Error)
+          channel.abort(err as Error)
           return
         }
         if (message.type === ControlMessage.Type.LEAVE) this.onLeave(channel.peer)

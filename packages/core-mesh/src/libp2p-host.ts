@@ -44,7 +44,8 @@ export async function createLibp2pHost (options: HostOptions): Promise<MeshLibp2
     connectionManager: {
       maxConnections: options.limits.maxConnections,
       maxIncomingPendingConnections: options.limits.maxIncomingPending,
-      inboundConnectionThreshold: options.limits.inboundConnectionThreshold
+      inboundConnectionThreshold: options.limits.inboundConnectionThreshold,
+      inboundUpgradeTimeout: options.limits.upgradeTimeoutMs
     },
     connectionMonitor: { enabled: false },
     services: { identify: identify(), ping: ping(), ...options.services }

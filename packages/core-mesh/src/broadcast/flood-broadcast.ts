@@ -1,5 +1,4 @@
 import { DEFAULT_FLOOD_SEEN_CACHE, DEFAULT_FLOOD_TTL, FLOOD_PROTOCOL } from '../constants.js'
-import { MalformedMessageError } from '../errors.js'
 import type { AbortOptions } from '../interfaces/abort.js'
 import type { Broadcast, BroadcastHandler, BroadcastMessage } from '../interfaces/broadcast.js'
 import type { Channel, ChannelHost } from '../interfaces/channel.js'
@@ -7,6 +6,7 @@ import type { Logger } from '../interfaces/observability.js'
 import type { PeerIdString } from '../interfaces/peer.js'
 import type { RelayObserver } from '../interfaces/relay-observer.js'
 import { defineService, type ServiceFactory } from '../interfaces/service.js'
+import { decodeFloodMessage } from '../wire/decode.js'
 import { FloodMessage } from '../wire/flood.js'
 import { SeenCache } from './seen-cache.js'
 
@@ -23,8 +23,6 @@ export interface FloodBroadcastComponents {
   logger: Logger
   relayObserver: RelayObserver
 }
-
-const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{32,64}$/
 
 /**
  * The default Broadcast: every node forwards a message it has not seen to all its
@@ -74,14 +72,10 @@ export class FloodBroadcast implements Broadcast {
       for await (const frame of channel) {
         let message: FloodMessage
         try {
-          message = FloodMessage.decode(frame)
-          if (message.id.byteLength !== 16 || !PEER_ID.test(message.origin) || message.ttl === 0) {
-            throw new Error('missing id, origin or ttl')
-          }
+          message = decodeFloodMessage(frame)
         } catch (err) {
-          const error = new MalformedMessageError(`bad flood message from ${channel.peer}: ${(err as Error).message}`)
-          this.components.channels.reportViolation(channel.peer, FLOOD_PROTOCOL, error)
-          channel.abort(error)
+          this.components.channels.reportViolation(channel.peer, FLOOD_PROTOCOL, err as Error)
+          channel.abort(err as Error)
           return
         }
         this.accept(message, channel.peer)
