@@ -16,7 +16,10 @@ export class JoinPolicyGater implements ConnectionGater {
   private readonly denied: Set<PeerIdString>
   private readonly allowed: Set<PeerIdString> | undefined
 
-  constructor (policy: JoinPolicyConfig, denylist: readonly PeerIdString[], private readonly onRefused: RefusalListener) {
+  /** Told of every refusal; the node sets it to emit `policy:rejected`. */
+  onRefused: RefusalListener = () => {}
+
+  constructor (policy: JoinPolicyConfig, denylist: readonly PeerIdString[]) {
     this.denied = new Set(denylist)
     this.allowed = policy.mode === 'CLOSED' ? new Set(policy.allow) : undefined
   }

@@ -21,9 +21,8 @@ import type { Channel, ChannelHandler, ChannelHost, OpenChannelOptions } from '.
 import type { Clock, RandomSource } from './interfaces/clock.js'
 import type { DiscoveredPeer, DiscoveryPlugin } from './interfaces/discovery.js'
 import type { HealthReport, HealthStatus, MeshEvents } from './interfaces/events.js'
-import type { Logger, Metrics } from './interfaces/observability.js'
+import type { Logger } from './interfaces/observability.js'
 import type { PeerIdString, PeerRecord } from './interfaces/peer.js'
-import type { RelayObserver } from './interfaces/relay-observer.js'
 import type { RouteEntry, RouterPlugin } from './interfaces/router.js'
 import type { MeshComponents, ServiceFactory } from './interfaces/service.js'
 import { JoinPolicyGater } from './join-policy.js'
@@ -482,10 +481,7 @@ export async function createMeshNode (config: MeshConfig = {}): Promise<MeshNode
   const joinPolicy = resolveJoinPolicy(config.joinPolicy)
   const limits = resolveLimits(config.limits)
   const privateKey = await loadOrCreateIdentity(config.dataDir)
-  let node: MeshNode | undefined
-  const gater = new JoinPolicyGater(joinPolicy, config.denylist ?? [], (peer, reason) => {
-    node?.emit('policy:rejected', { peer, reason })
-  })
+  const gater = new JoinPolicyGater(joinPolicy, config.denylist ?? [])
   const transport = config.transport ?? 'tcp'
   const libp2p = await createLibp2pHost({
     privateKey,
@@ -497,6 +493,7 @@ export async function createMeshNode (config: MeshConfig = {}): Promise<MeshNode
     gater,
     services: config.libp2pServices
   })
-  node = new MeshNode(libp2p, config, gater)
+  const node = new MeshNode(libp2p, config, gater)
+  gater.onRefused = (peer, reason) => { node.emit('policy:rejected', { peer, reason }) }
   return node
 }
