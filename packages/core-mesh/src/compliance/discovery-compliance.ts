@@ -176,7 +176,7 @@ export function discoveryPluginCompliance (setup: DiscoveryComplianceSetup): Com
       const plugin = using(await setup.create())
       const context = new RecordingContext(await selfId())
       await start(check, plugin, context)
-      await findSeed(check, context, '', )
+      await findSeed(check, context)
       for (const peer of context.found) {
         const problem = malformation(peer)
         check.that(problem === undefined, () => problem ?? '')
