@@ -43,6 +43,7 @@ export class BootstrapDiscovery implements DiscoveryPlugin {
 
   async start (context: DiscoveryContext, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
+    await this.stop()
     this.context = context
     this.announce()
   }

@@ -1,3 +1,4 @@
+import type { AbortOptions } from './abort.js'
 import type { PeerIdString } from './peer.js'
 
 /** A change in a direct link, as observed by the node's link monitor. */
@@ -34,8 +35,8 @@ export interface RouteEntry {
  */
 export interface RouterPlugin {
   readonly name: string
-  start(self: PeerIdString): Promise<void>
-  stop(): Promise<void>
+  start(self: PeerIdString, options?: AbortOptions): Promise<void>
+  stop(options?: AbortOptions): Promise<void>
   onLink(event: LinkEvent): void
   nextHop(destination: PeerIdString): PeerIdString | undefined
   routes(): RouteEntry[]

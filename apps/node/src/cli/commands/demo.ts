@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { DestinationStream } from 'pino'
-import type { AbortOptions, Logger, MeshConfig } from '@meshwork/core-mesh'
+import type { Logger, MeshConfig } from '@meshwork/core-mesh'
 import { AdminServer } from '../../admin/admin-server.js'
 import { hostForUrl, type ListenAddress } from '../../admin/http-listener.js'
 import { removeAdminEndpoint, writeAdminEndpoint } from '../../config/admin-files.js'
@@ -58,19 +58,20 @@ export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promis
   })
   const logger = createLogger({ format: config.logFormat, level: config.logLevel, destination: deps.logDestination ?? 2, base: { service: 'meshwork-demo' } })
   const cleanups: Array<() => Promise<void>> = []
+  // The nodes and the admin API stop in parallel: a demo of many nodes stops quickly.
   const stopAll = async (): Promise<void> => {
-    const results = await Promise.allSettled(cleanups.splice(0).reverse().map(async cleanup => { await cleanup() }))
+    const results = await Promise.allSettled(cleanups.splice(0).map(async cleanup => { await cleanup() }))
     const failures = results.flatMap(result => result.status === 'rejected' ? [result.reason] : [])
     if (failures.length > 0) throw new AggregateError(failures, 'the demo did not stop cleanly')
   }
 
-  const stopping = new AbortController()
-  let running: RunningDemo
+  let nodes: RunnableMeshNode[]
+  let admin: ListenAddress
   try {
     const started = await startNodes(command.nodes, config, deps.createNode, logger, cleanups)
-    const nodes = started.map(({ node }) => node)
-    const converged = await waitForMesh(nodes, deps.convergeTimeoutMs ?? DEMO_CONVERGE_TIMEOUT_MS, { signal: stopping.signal })
-    const admin = new AdminServer({
+    nodes = started.map(({ node }) => node)
+    const converged = await waitForMesh(nodes, deps.convergeTimeoutMs ?? DEMO_CONVERGE_TIMEOUT_MS)
+    const server = new AdminServer({
       node: nodes[0],
       token: config.admin.token,
       host: config.admin.host,
@@ -78,22 +79,18 @@ export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promis
       metrics: started[0].metrics,
       logger: logger.child({ component: 'admin' })
     })
-    const address = await admin.start()
-    cleanups.push(async () => { await admin.stop() })
-    await writeAdminEndpoint(config.dataDir, address, files.writeFile)
+    admin = await server.start()
+    cleanups.push(async () => { await server.stop() })
+    await writeAdminEndpoint(config.dataDir, admin, files.writeFile)
     cleanups.push(async () => { await removeAdminEndpoint(config.dataDir, files.removeFile) })
-    printDemo(command, deps.io, nodes, `http://${hostForUrl(address.host)}:${address.port}`, converged)
-    running = { nodes, admin: address, stop: async () => { await shutdown.trigger('stop()') } }
+    printDemo(command, deps.io, nodes, `http://${hostForUrl(admin.host)}:${admin.port}`, converged)
   } catch (err) {
     await stopAll().catch(cleanupErr => { logger.error({ err: cleanupErr }, 'cleanup after a failed demo start failed') })
     throw err
   }
 
   const shutdown = registerShutdown({
-    stop: async () => {
-      stopping.abort()
-      await stopAll()
-    },
+    stop: stopAll,
     process: deps.process,
     timeoutMs: deps.shutdownTimeoutMs,
     onForcedExit: (reason) => { deps.io.err(`meshwork: exiting without a clean stop: ${reason}`) }
@@ -101,7 +98,7 @@ export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promis
   const timer = command.durationMs === undefined
     ? undefined
     : setTimeout(() => { shutdown.trigger('duration elapsed').catch(() => {}) }, command.durationMs)
-  deps.onReady?.(running)
+  deps.onReady?.({ nodes, admin, stop: async () => { await shutdown.trigger('stop()') } })
   try {
     await shutdown.finished
   } finally {
@@ -145,12 +142,12 @@ async function startNodes (
 }
 
 /** Polls until every node has a connected peer; false when the timeout came first. */
-async function waitForMesh (nodes: readonly RunnableMeshNode[], timeoutMs: number, options: AbortOptions): Promise<boolean> {
+async function waitForMesh (nodes: readonly RunnableMeshNode[], timeoutMs: number): Promise<boolean> {
   if (nodes.length < 2) return true
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (nodes.every(node => connectedPeers(node) > 0)) return true
-    await sleep(50, undefined, options)
+    await sleep(50)
   }
   return false
 }

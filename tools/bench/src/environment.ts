@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export interface Environment {
+  date: string
+  node: string
+  platform: string
+  cpu: string
+  cores: number
+  memoryGiB: number
+  packages: Record<string, string>
+}
+
+const MEASURED_PACKAGES = ['libp2p', '@libp2p/tcp', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', '@libp2p/utils', '@meshwork/core-mesh']
+
+/** The installed version of `name`, found by resolving it and walking up to its package.json. */
+async function installedVersion (name: string): Promise<string> {
+  try {
+    let dir = dirname(fileURLToPath(import.meta.resolve(name)))
+    while (dir !== dirname(dir)) {
+      try {
+        const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string, version?: string }
+        if (manifest.name === name) return manifest.version ?? 'unknown'
+      } catch { /* no package.json here: keep walking up */ }
+      dir = dirname(dir)
+    }
+  } catch { /* not resolvable */ }
+  return 'unknown'
+}
+
+export async function describeEnvironment (): Promise<Environment> {
+  const cpu = cpus()
+  const packages: Record<string, string> = {}
+  for (const name of MEASURED_PACKAGES) packages[name] = await installedVersion(name)
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    packages
+  }
+}
