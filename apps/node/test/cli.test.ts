@@ -23,7 +23,8 @@ function logSink (): { lines: string[], stream: Writable } {
 
 async function cli (argv: string[], env: Record<string, string> = {}): Promise<{ code: number, out: string[], err: string[] }> {
   const { out, err, io } = collectIo()
-  const code = await runCli(argv, { createNode: unusedCreateNode, env, io })
+  // homeDir: nothing a test does may reach the real ~/.meshwork.
+  const code = await runCli(argv, { createNode: unusedCreateNode, env, io, homeDir: dir })
   return { code, out, err }
 }
 
@@ -60,50 +61,53 @@ describe('meshwork start and the client commands', () => {
     const running = startCommand(command, {
       createNode: async (config) => { given = config; return node },
       env: {},
+      homeDir: dir,
       io: collectIo().io,
       logDestination: logs.stream,
       process: proc,
       onReady: ready
     })
     const hosted = await Promise.race([readyPromise, running.then(() => { throw new Error('start returned early') })])
+    try {
+      expect(node.starts).toBe(1)
+      expect(given).toMatchObject({ dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], joinPolicy: { mode: 'OPEN' } })
+      expect(given?.logger).toBeDefined()
+      expect(given?.metrics).toBeDefined()
+      const endpoint = JSON.parse(await readFile(join(dir, 'admin.json'), 'utf8'))
+      expect(endpoint).toEqual({ host: '127.0.0.1', port: hosted.admin.port })
+      expect(logs.lines.map(line => JSON.parse(line))).toContainEqual(expect.objectContaining({ msg: 'node started', peerId: '12D3KooWSelf' }))
 
-    expect(node.starts).toBe(1)
-    expect(given).toMatchObject({ dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], joinPolicy: { mode: 'OPEN' } })
-    expect(given?.logger).toBeDefined()
-    expect(given?.metrics).toBeDefined()
-    const endpoint = JSON.parse(await readFile(join(dir, 'admin.json'), 'utf8'))
-    expect(endpoint).toEqual({ host: '127.0.0.1', port: hosted.admin.port })
-    expect(logs.lines.map(line => JSON.parse(line))).toContainEqual(expect.objectContaining({ msg: 'node started', peerId: '12D3KooWSelf' }))
+      const status = await cli(['status', '--data-dir', dir])
+      expect(status.code).toBe(0)
+      expect(status.out.join('\n')).toMatch(/peer id\s+12D3KooWSelf/)
+      expect(status.out.join('\n')).toContain('HEALTHY (3 members, 0 unreachable)')
 
-    const status = await cli(['status', '--data-dir', dir])
-    expect(status.code).toBe(0)
-    expect(status.out.join('\n')).toMatch(/peer id\s+12D3KooWSelf/)
-    expect(status.out.join('\n')).toContain('HEALTHY (3 members, 0 unreachable)')
+      const statusJson = await cli(['status', '--json'], { MESHWORK_DATA_DIR: dir })
+      expect(JSON.parse(statusJson.out[0])).toMatchObject({ peerId: '12D3KooWSelf', status: 'HEALTHY', admin: `http://127.0.0.1:${hosted.admin.port}` })
 
-    const statusJson = await cli(['status', '--json'], { MESHWORK_DATA_DIR: dir })
-    expect(JSON.parse(statusJson.out[0])).toMatchObject({ peerId: '12D3KooWSelf', status: 'HEALTHY', admin: `http://127.0.0.1:${hosted.admin.port}` })
+      node.peerList = [peerRecord('12D3KooWKnown', 'known'), peerRecord('12D3KooWLive', 'connected', 2.25)]
+      const peers = await cli(['peers', '--data-dir', dir])
+      expect(peers.code).toBe(0)
+      expect(peers.out[0]).toMatch(/^PEER ID\s+STATUS\s+RTT/)
+      expect(peers.out[1]).toMatch(/^12D3KooWLive\s+connected\s+2\.3 ms/)
+      expect(peers.out[2]).toMatch(/^12D3KooWKnown\s+known\s+-/)
+      expect(JSON.parse((await cli(['peers', '--json', '--data-dir', dir])).out[0])).toHaveLength(2)
 
-    node.peerList = [peerRecord('12D3KooWKnown', 'known'), peerRecord('12D3KooWLive', 'connected', 2.25)]
-    const peers = await cli(['peers', '--data-dir', dir])
-    expect(peers.code).toBe(0)
-    expect(peers.out[0]).toMatch(/^PEER ID\s+STATUS\s+RTT/)
-    expect(peers.out[1]).toMatch(/^12D3KooWLive\s+connected\s+2\.3 ms/)
-    expect(peers.out[2]).toMatch(/^12D3KooWKnown\s+known\s+-/)
-    expect(JSON.parse((await cli(['peers', '--json', '--data-dir', dir])).out[0])).toHaveLength(2)
+      const send = await cli(['send', '12D3KooWLive', 'hello', 'mesh', '--data-dir', dir])
+      expect(send).toMatchObject({ code: 0, out: ['sent 10 bytes to 12D3KooWLive'] })
+      expect(new TextDecoder().decode(node.sent[0].data)).toBe('hello mesh')
 
-    const send = await cli(['send', '12D3KooWLive', 'hello', 'mesh', '--data-dir', dir])
-    expect(send).toMatchObject({ code: 0, out: ['sent 10 bytes to 12D3KooWLive'] })
-    expect(new TextDecoder().decode(node.sent[0].data)).toBe('hello mesh')
+      const broadcast = await cli(['broadcast', 'hi', '--json', '--data-dir', dir])
+      expect(JSON.parse(broadcast.out[0])).toEqual({ id: 'cafe01', bytes: 2 })
 
-    const broadcast = await cli(['broadcast', 'hi', '--json', '--data-dir', dir])
-    expect(JSON.parse(broadcast.out[0])).toEqual({ id: 'cafe01', bytes: 2 })
-
-    const wrongToken = await cli(['status', '--data-dir', dir, '--admin-token', 'not-the-right-token'])
-    expect(wrongToken.code).toBe(1)
-    expect(wrongToken.err[0]).toContain('UnauthorizedError')
-
-    proc.emit('SIGTERM')
-    await running
+      const wrongToken = await cli(['status', '--data-dir', dir, '--admin-token', 'not-the-right-token'])
+      expect(wrongToken.code).toBe(1)
+      expect(wrongToken.err[0]).toContain('UnauthorizedError')
+    } finally {
+      // Also when an expectation failed: a node left running would keep jest from exiting.
+      proc.emit('SIGTERM')
+      await running
+    }
     expect(node.stops).toBe(1)
     await expect(readFile(join(dir, 'admin.json'))).rejects.toMatchObject({ code: 'ENOENT' })
     expect(await refusesConnections(hosted.admin.port)).toBe(true)
@@ -115,6 +119,7 @@ describe('meshwork start and the client commands', () => {
     const code = await runCli(['start', '--data-dir', dir, '--admin-port', '0', '--log-level', 'silent'], {
       createNode: async () => { throw new NodeUnavailableError('no node in this build') },
       env: {},
+      homeDir: dir,
       io
     })
     expect(code).toBe(1)
@@ -131,6 +136,7 @@ describe('meshwork start and the client commands', () => {
       const code = await runCli(['start', '--data-dir', dir, '--admin-port', String(port), '--log-level', 'silent'], {
         createNode: async () => node,
         env: {},
+      homeDir: dir,
         io
       })
       expect(code).toBe(1)
@@ -180,7 +186,7 @@ describe('exit codes', () => {
 
   it('2 for a configuration error', async () => {
     const { err, io } = collectIo()
-    const code = await runCli(['start', '--data-dir', dir], { createNode: unusedCreateNode, env: { MESHWORK_ADMIN_PORT: 'abc' }, io })
+    const code = await runCli(['start', '--data-dir', dir], { createNode: unusedCreateNode, env: { MESHWORK_ADMIN_PORT: 'abc' }, io, homeDir: dir })
     expect(code).toBe(2)
     expect(err[0]).toContain('InvalidConfigError: admin.port')
     expect(err[0]).toContain('MESHWORK_ADMIN_PORT')
@@ -210,6 +216,7 @@ describe('meshwork demo', () => {
     await demoCommand(command, {
       createNode,
       env: {},
+      homeDir: dir,
       io,
       process: new FakeProcess(),
       onReady: (running) => { demo = running }
@@ -236,7 +243,7 @@ describe('meshwork demo', () => {
     const { out, io } = collectIo()
     const proc = new FakeProcess()
     const command = parseCliArgs(['demo', '--nodes', '2', '--json', '--data-dir', dir, '--admin-port', '0', '--log-level', 'silent']) as DemoCommand
-    const finished = demoCommand(command, { createNode, env: {}, io, process: proc, onReady: () => { proc.emit('SIGINT') } })
+    const finished = demoCommand(command, { createNode, env: {}, homeDir: dir, io, process: proc, onReady: () => { proc.emit('SIGINT') } })
     await finished
     const printed = JSON.parse(out[0])
     expect(printed).toMatchObject({ converged: true, nodes: [{ index: 0, connectedPeers: 1 }, { index: 1, connectedPeers: 1 }] })
@@ -250,7 +257,7 @@ describe('meshwork demo', () => {
       return await createNode(config)
     }
     const command = parseCliArgs(['demo', '--nodes', '3', '--data-dir', dir, '--admin-port', '0', '--log-level', 'silent']) as DemoCommand
-    await expect(demoCommand(command, { createNode: failing, env: {}, io: collectIo().io, process: new FakeProcess() })).rejects.toThrow('port exhausted')
+    await expect(demoCommand(command, { createNode: failing, env: {}, homeDir: dir, io: collectIo().io, process: new FakeProcess() })).rejects.toThrow('port exhausted')
     expect(nodes.map(node => node.stops)).toEqual([1, 1])
   })
 })

@@ -169,7 +169,7 @@ describe('the admin token', () => {
     it('creates the data directory and the file with mode 0600', async () => {
       dir = await mkdtemp(join(tmpdir(), 'meshwork-config-'))
       const dataDir = join(dir, 'nested', 'data')
-      const config = await loadNodeConfig({ argv: ['--data-dir', dataDir], env: {}, ...nodeTextFiles, homeDir: HOME, cwd: CWD })
+      const config = await loadNodeConfig({ argv: ['--data-dir', dataDir], env: {}, ...nodeTextFiles, homeDir: dir, cwd: dir })
       const info = await stat(join(dataDir, 'admin.token'))
       expect(info.mode & 0o777).toBe(0o600)
       expect(config.admin.token).toHaveLength(64)

@@ -36,19 +36,21 @@ describe('hostNode', () => {
       logDestination: logs.stream,
       importModule
     })
-    expect(given?.discovery).toEqual([discovery])
-    expect(given?.router).toBe(router)
-    expect(given?.metrics).toBe(hosted.metrics)
-    expect(JSON.parse(files.files.get('/data/admin.json') ?? '')).toEqual({ host: '127.0.0.1', port: hosted.admin.port })
+    try {
+      expect(given?.discovery).toEqual([discovery])
+      expect(given?.router).toBe(router)
+      expect(given?.metrics).toBe(hosted.metrics)
+      expect(JSON.parse(files.files.get('/data/admin.json') ?? '')).toEqual({ host: '127.0.0.1', port: hosted.admin.port })
 
-    node.emit('peer:connect', { peer: '12D3KooWPeerA' })
-    node.emit('health', { status: 'DEGRADED', previous: 'HEALTHY', members: 3, unreachable: 1 })
-    expect(logs.records()).toEqual(expect.arrayContaining([
-      expect.objectContaining({ msg: 'peer connected', peer: '12D3KooWPeerA', peerId: '12D3KooWSelf' }),
-      expect.objectContaining({ msg: 'health changed', status: 'DEGRADED', previous: 'HEALTHY', unreachable: 1 })
-    ]))
-
-    await Promise.all([hosted.stop(), hosted.stop()])
+      node.emit('peer:connect', { peer: '12D3KooWPeerA' })
+      node.emit('health', { status: 'DEGRADED', previous: 'HEALTHY', members: 3, unreachable: 1 })
+      expect(logs.records()).toEqual(expect.arrayContaining([
+        expect.objectContaining({ msg: 'peer connected', peer: '12D3KooWPeerA', peerId: '12D3KooWSelf' }),
+        expect.objectContaining({ msg: 'health changed', status: 'DEGRADED', previous: 'HEALTHY', unreachable: 1 })
+      ]))
+    } finally {
+      await Promise.all([hosted.stop(), hosted.stop()])
+    }
     await hosted.stop()
     expect(node.stops).toBe(1)
     expect(files.files.has('/data/admin.json')).toBe(false)

@@ -144,7 +144,7 @@ export class ConfigSources {
   /** The value of a field from the highest layer that sets it, parsed to its type. */
   pick<K extends FieldKey> (key: K): Picked<FieldValue<K>> | undefined {
     const spec: FieldSpec = CONFIG_FIELDS[key]
-    const flagValue = undefined as unknown
+    const flagValue = this.flags[spec.flag]
     if (flagValue !== undefined) {
       const source: ConfigSource = { kind: 'flag', flag: spec.flag }
       return { value: parseFlag(key, spec, flagValue, source) as FieldValue<K>, source }
