@@ -3,9 +3,9 @@
  * The `meshwork` executable: runs the CLI with the real process, sets the exit code, and lets
  * the event loop drain (logs and stdout are flushed) instead of calling process.exit.
  */
+import { createMeshNode } from '@meshwork/core-mesh'
 import { runCli } from '../src/cli/run.js'
 import type { CliIo } from '../src/cli/io.js'
-import { NodeUnavailableError } from '../src/errors.js'
 import type { CreateNode } from '../src/node-api.js'
 
 const io: CliIo = {
@@ -14,8 +14,6 @@ const io: CliIo = {
 }
 
 /** The mesh node factory of this build; `start` and `demo` run the nodes it makes. */
-const createNode: CreateNode = async () => {
-  throw new NodeUnavailableError('this build of meshwork has no mesh node factory wired in')
-}
+const createNode: CreateNode = createMeshNode
 
 process.exitCode = await runCli(process.argv.slice(2), { createNode, env: process.env, io })

@@ -1,8 +1,9 @@
 /**
- * Plugins from module paths: a module's default export is a service factory (made with
- * core-mesh's `defineService`), or a function of no arguments that returns one.
+ * Plugins from module paths: a module's default export, or its export named after the slot
+ * (`discovery`, `router`), is a service factory (made with core-mesh's `defineService`), or a
+ * function of no arguments that returns one.
  */
-import { isAbsolute } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { DiscoveryPlugin, RouterPlugin, ServiceFactory } from '@meshwork/core-mesh'
 import type { PluginsConfig } from './config/node-config.js'
@@ -15,27 +16,29 @@ export interface LoadedPlugins {
   router?: ServiceFactory<RouterPlugin, any>
 }
 
-/** Imports absolute paths as file URLs and anything else as a package name. */
-export const importPluginModule: ImportModule = async (specifier) =>
-  await import(isAbsolute(specifier) ? pathToFileURL(specifier).href : specifier) as Record<string, unknown>
+/** Imports paths (absolute, or relative to the working directory) as file URLs, anything else as a package name. */
+export const importPluginModule: ImportModule = async (specifier) => {
+  const isPath = isAbsolute(specifier) || specifier.startsWith('./') || specifier.startsWith('../')
+  return await import(isPath ? pathToFileURL(resolve(specifier)).href : specifier) as Record<string, unknown>
+}
 
 export async function loadPlugins (config: PluginsConfig, importModule: ImportModule = importPluginModule): Promise<LoadedPlugins> {
   const discovery: Array<ServiceFactory<DiscoveryPlugin, any>> = []
   for (const specifier of config.discovery) {
-    discovery.push(await loadFactory<DiscoveryPlugin>(specifier, importModule))
+    discovery.push(await loadFactory<DiscoveryPlugin>(specifier, importModule, 'discovery'))
   }
   if (config.router === undefined) return { discovery }
-  return { discovery, router: await loadFactory<RouterPlugin>(config.router, importModule) }
+  return { discovery, router: await loadFactory<RouterPlugin>(config.router, importModule, 'router') }
 }
 
-async function loadFactory<Service> (specifier: string, importModule: ImportModule): Promise<ServiceFactory<Service, any>> {
+async function loadFactory<Service> (specifier: string, importModule: ImportModule, slot: 'discovery' | 'router'): Promise<ServiceFactory<Service, any>> {
   let module: Record<string, unknown>
   try {
     module = await importModule(specifier)
   } catch (err) {
     throw new PluginLoadError(specifier, `cannot be imported: ${(err as Error).message}`, { cause: err })
   }
-  const exported = module.default
+  const exported = module.default ?? module[slot]
   if (isServiceFactory(exported)) return exported as ServiceFactory<Service, any>
   if (typeof exported === 'function' && exported.length === 0) {
     let made: unknown
@@ -46,7 +49,7 @@ async function loadFactory<Service> (specifier: string, importModule: ImportModu
     }
     if (isServiceFactory(made)) return made as ServiceFactory<Service, any>
   }
-  throw new PluginLoadError(specifier, 'the default export must be a service factory (see defineService) or a function of no arguments returning one')
+  throw new PluginLoadError(specifier, `the default export (or the one named "${slot}") must be a service factory (see defineService) or a function of no arguments returning one`)
 }
 
 function isServiceFactory (value: unknown): boolean {

@@ -208,7 +208,7 @@ describe('meshwork demo', () => {
     return { nodes, createNode }
   }
 
-  it('starts N nodes joined through the first, prints them, serves node 0\'s admin API, and stops them', async () => {
+  it('starts N nodes, each bootstrapping to all earlier ones, prints them, serves node 0\'s admin API, and stops them', async () => {
     const { nodes, createNode } = fakeMesh()
     const { out, io } = collectIo()
     let demo: RunningDemo | undefined
@@ -225,7 +225,8 @@ describe('meshwork demo', () => {
     expect(nodes[0].config).toMatchObject({ transport: 'tcp', listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
     expect(nodes[0].config.bootstrap).toBeUndefined()
     expect(nodes[0].config.dataDir).toBeUndefined()
-    for (const node of nodes.slice(1)) expect(node.config.bootstrap).toEqual(nodes[0].addresses())
+    expect(nodes[1].config.bootstrap).toEqual(nodes[0].addresses())
+    expect(nodes[2].config.bootstrap).toEqual([...nodes[0].addresses(), ...nodes[1].addresses()])
     expect(out[0]).toMatch(/^#\s+PEER ID\s+PEERS\s+HEALTH\s+ADDRESS$/)
     expect(out.slice(1, 4).map(line => line.split(/\s+/).slice(0, 4))).toEqual([
       ['0', '12D3KooWDemo0', '2', 'HEALTHY'],

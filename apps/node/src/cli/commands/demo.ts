@@ -136,17 +136,20 @@ async function startNodes (
     await node.start()
     return { node, metrics }
   }
-  const seed = await startOne(0, [])
-  const others = await Promise.all(Array.from({ length: count - 1 }, async (_, index) => await startOne(index + 1, seed.node.addresses())))
-  return [seed, ...others]
+  // Each node bootstraps to every node started before it, so the demo is a full mesh.
+  const started: Array<{ node: RunnableMeshNode, metrics: PromMetrics }> = []
+  for (let index = 0; index < count; index++) {
+    started.push(await startOne(index, started.flatMap(earlier => earlier.node.addresses())))
+  }
+  return started
 }
 
-/** Polls until every node has a connected peer; false when the timeout came first. */
+/** Polls until every node is connected to every other; false when the timeout came first. */
 async function waitForMesh (nodes: readonly RunnableMeshNode[], timeoutMs: number): Promise<boolean> {
   if (nodes.length < 2) return true
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (nodes.every(node => connectedPeers(node) > 0)) return true
+    if (nodes.every(node => connectedPeers(node) >= nodes.length - 1)) return true
     await sleep(50)
   }
   return false
