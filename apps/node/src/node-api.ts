@@ -14,6 +14,10 @@ export interface MeshNodeApi {
   /** Resolves with the message id once the first hops have the payload. */
   broadcast(data: Uint8Array, options?: AbortOptions): Promise<Uint8Array>
   routes(): RouteEntry[]
+  /** Direct messages (`send`) arriving at this node; returns an unsubscribe function. */
+  onMessage(handler: (message: { from: string, data: Uint8Array }) => void): () => void
+  /** Broadcasts arriving at this node (call after `start`); returns an unsubscribe function. */
+  onBroadcast(handler: (message: { origin: string, from: string, data: Uint8Array, hops: number }) => void): () => void
   addEventListener<K extends keyof MeshEvents & string>(type: K, listener: (event: CustomEvent<MeshEvents[K]>) => void, options?: AddEventListenerOptions | boolean): void
 }
 

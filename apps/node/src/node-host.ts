@@ -128,7 +128,18 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
   }
 }
 
+/** Up to this many characters of a received payload go into its log line. */
+const PAYLOAD_PREVIEW_CHARS = 120
+
+function preview (data: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(data.subarray(0, PAYLOAD_PREVIEW_CHARS * 4)).slice(0, PAYLOAD_PREVIEW_CHARS)
+}
+
 function logNodeEvents (node: RunnableMeshNode, logger: Logger): void {
+  node.onMessage(({ from, data }) => { logger.info({ from, bytes: data.byteLength, preview: preview(data) }, 'message received') })
+  node.onBroadcast(({ origin, from, data, hops }) => {
+    logger.info({ origin, from, hops, bytes: data.byteLength, preview: preview(data) }, 'broadcast received')
+  })
   node.addEventListener('peer:connect', (event) => { logger.info({ peer: event.detail.peer }, 'peer connected') })
   node.addEventListener('peer:disconnect', (event) => { logger.info({ peer: event.detail.peer }, 'peer disconnected') })
   node.addEventListener('peer:unreachable', (event) => { logger.warn({ peer: event.detail.peer }, 'peer unreachable') })

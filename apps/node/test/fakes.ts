@@ -28,6 +28,8 @@ export class FakeNode implements RunnableMeshNode {
   health (): HealthReport { return this.healthReport }
   peers (): PeerRecord[] { return this.peerList }
   routes (): RouteEntry[] { return this.routeList }
+  onMessage (): () => void { return () => {} }
+  onBroadcast (): () => void { return () => {} }
 
   async send (peer: string, data: Uint8Array, options?: { signal?: AbortSignal }): Promise<void> {
     if (this.onSend !== undefined) return await this.onSend(peer, data, options?.signal)

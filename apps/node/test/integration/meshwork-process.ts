@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../dist/bin/meshwork.js')
+
+export type LogLine = Record<string, unknown> & { msg?: string }
+
+/** One real `meshwork start` process, its JSON logs, and a client for its admin API. */
+export class MeshworkProcess {
+  readonly logs: LogLine[] = []
+  private readonly child: ChildProcess
+  private readonly exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
+  private port = 0
+
+  constructor (readonly dataDir: string, private readonly token: string, extraArgs: string[] = []) {
+    this.child = spawn(process.execPath, [BIN, 'start', '--data-dir', dataDir, '--admin-port', '0', '--admin-token', token,
+      '--listen', '/ip4/127.0.0.1/tcp/0', '--heartbeat-interval-ms', '200', '--heartbeat-timeout-ms', '300',
+      '--log-format', 'json', '--log-level', 'info', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let pending = ''
+    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) if (line.startsWith('{')) this.logs.push(JSON.parse(line) as LogLine)
+    })
+    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { this.logs.push({ msg: 'stderr', text: chunk }) })
+    this.exited = new Promise(resolve => { this.child.once('exit', (code, signal) => { resolve({ code, signal }) }) })
+  }
+
+  /** Wait for the admin API (its endpoint file) and return this node's health document. */
+  async ready (timeoutMs = 20_000): Promise<{ peerId: string, addresses: string[] }> {
+    await until(async () => {
+      try {
+        this.port = (JSON.parse(await readFile(join(this.dataDir, 'admin.json'), 'utf8')) as { port: number }).port
+        return true
+      } catch { return false }
+    }, `admin.json of ${this.dataDir}`, timeoutMs)
+    return await this.api('/api/health') as { peerId: string, addresses: string[] }
+  }
+
+  async api (path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(5000)
+    })
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`)
+    return await response.json()
+  }
+
+  async peers (): Promise<Array<{ id: string, status: string }>> {
+    return ((await this.api('/api/peers')) as { peers: Array<{ id: string, status: string }> }).peers
+  }
+
+  logged (msg: string, match: (line: LogLine) => boolean = () => true): boolean {
+    return this.logs.some(line => line.msg === msg && match(line))
+  }
+
+  kill (signal: NodeJS.Signals): void {
+    this.child.kill(signal)
+  }
+
+  async exit (): Promise<{ code: number | null, signal: NodeJS.Signals | null }> {
+    return await this.exited
+  }
+}
+
+export async function until (predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
