@@ -134,10 +134,23 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
     if ((this.config.bootstrap ?? []).length > 0) await this.join(this.config.bootstrap ?? [], options)
   }
 
-  /** Stop everything and release every handle; safe to call twice. */
-  async stop (): Promise<void> {
+  /**
+   * Stop everything and release every handle; safe to call twice. The signal only stops the
+   * wait: the shutdown itself runs to the end.
+   */
+  async stop (options?: AbortOptions): Promise<void> {
     this.stopping ??= this.shutdown()
-    await this.stopping
+    if (options?.signal === undefined) {
+      await this.stopping
+      return
+    }
+    const signal = options.signal
+    signal.throwIfAborted()
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => { reject(signal.reason) }
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.stopping?.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
+    })
   }
 
   /**
@@ -211,6 +224,11 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
   /** The underlying libp2p node, for packages that add libp2p services. */
   get libp2pNode (): MeshLibp2p {
     return this.libp2p
+  }
+
+  /** Set a peer's tags and region in the registry (membership plugins feed this). */
+  setPeerMetadata (peer: PeerIdString, metadata: { tags?: readonly string[], region?: string }): void {
+    this.registry.setMetadata(peer, metadata)
   }
 
   /** Refuse this peer from now on and drop its connections. */

@@ -121,6 +121,15 @@ export class PeerRegistry implements PeerRegistryView {
     record.traffic.bytesOut += bytes
   }
 
+  /** Set a peer's tags and region (e.g. from membership metadata); persisted. */
+  setMetadata (id: PeerIdString, metadata: { tags?: readonly string[], region?: string }): PeerRecord {
+    const record = this.upsert(id)
+    if (metadata.tags !== undefined) record.tags = [...new Set(metadata.tags)]
+    if (metadata.region !== undefined) record.region = metadata.region
+    this.dirty = true
+    return record
+  }
+
   adjustReputation (id: PeerIdString, delta: number): number {
     const record = this.upsert(id)
     record.reputation += delta

@@ -30,8 +30,8 @@ export type BroadcastHandler = (message: BroadcastMessage) => void
  */
 export interface Broadcast {
   readonly name: string
-  start(): Promise<void>
-  stop(): Promise<void>
+  start(options?: AbortOptions): Promise<void>
+  stop(options?: AbortOptions): Promise<void>
   broadcast(data: Uint8Array, options?: AbortOptions): Promise<Uint8Array>
   onMessage(handler: BroadcastHandler): () => void
 }

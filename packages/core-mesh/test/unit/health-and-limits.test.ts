@@ -80,3 +80,19 @@ describe('reconnector', () => {
     reconnector.stop()
   })
 })
+
+describe('peer metadata', () => {
+  it('keeps tags (de-duplicated) and region, and persists them', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'meshwork-registry-'))
+    const registry = new PeerRegistry(new SeededRandom(1))
+    registry.setMetadata('p', { tags: ['relay', 'relay', 'gpu'], region: 'eu-west' })
+    await registry.save(dir)
+    const loaded = new PeerRegistry(new SeededRandom(1))
+    await loaded.load(dir)
+    expect(loaded.get('p')).toMatchObject({ tags: ['relay', 'gpu'], region: 'eu-west', status: 'known' })
+    await rm(dir, { recursive: true, force: true })
+  })
+})
