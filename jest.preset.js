@@ -1,4 +1,5 @@
-// Shared Jest preset: native ESM (libp2p ships only `import` exports), ts-jest without
+// Shared Jest preset: native ESM (libp2p ships only `import` exports), ts-jest transpiling
+// each file alone (tsconfig's isolatedModules) without
 // type checking (typecheck is its own target), and sibling packages resolved from source.
 const major = Number(process.versions.node.split('.')[0])
 if (major < 22) {
@@ -14,7 +15,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }]
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }]
   },
   testEnvironmentOptions: { customExportConditions: ['@meshwork/source', 'node'] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],

@@ -19,10 +19,19 @@ export class ControlProtocol {
     await this.channels.unhandle(CONTROL_PROTOCOL)
   }
 
+  /**
+   * Tell `peer` this node is leaving and wait for its acknowledgement: the peer closes its
+   * side once it has recorded the leave, so the connection that closes next is not taken
+   * for a failure.
+   */
   async sendLeave (peer: PeerIdString, reason: string, signal: AbortSignal): Promise<void> {
     const channel = await this.channels.openChannel(peer, { protocol: CONTROL_PROTOCOL, signal })
     await channel.send(ControlMessage.encode({ type: ControlMessage.Type.LEAVE, reason }), { signal })
     await channel.close({ signal })
+    const acknowledged = (async () => { for await (const _ of channel) { /* the peer sends nothing back */ } })()
+    await Promise.race([acknowledged, new Promise<never>((_resolve, reject) => {
+      signal.addEventListener('abort', () => { reject(signal.reason) }, { once: true })
+    })]).catch(() => { channel.abort(new Error('leave not acknowledged in time')) })
   }
 
   private async receive (channel: Channel): Promise<void> {
@@ -36,7 +45,11 @@ export class ControlProtocol {
           channel.abort(err as Error)
           return
         }
-        if (message.type === ControlMessage.Type.LEAVE) this.onLeave(channel.peer)
+        if (message.type === ControlMessage.Type.LEAVE) {
+          this.onLeave(channel.peer)
+          await channel.close()
+          return
+        }
       }
     } catch {
       // A broken channel was already reported by the framing layer.

@@ -9,22 +9,20 @@ import {
 import { CHANNEL_PROTOCOL, DEFAULT_LISTEN, REPUTATION_FLOOR, VIOLATION_PENALTY } from './constants.js'
 import { ControlProtocol } from './control-protocol.js'
 import { DirectMessages, type DirectMessageHandler } from './direct-messages.js'
-import { bootstrapDiscovery } from './discovery/bootstrap.js'
-import { mdnsDiscovery } from './discovery/mdns.js'
 import { MeshError, NotStartedError, PeerUnreachableError } from './errors.js'
 import { TypedEvents } from './events.js'
 import { assessHealth } from './health.js'
 import { loadOrCreateIdentity } from './identity.js'
 import type { AbortOptions } from './interfaces/abort.js'
-import type { Broadcast, BroadcastHandler } from './interfaces/broadcast.js'
+import type { BroadcastHandler } from './interfaces/broadcast.js'
 import type { Channel, ChannelHandler, ChannelHost, OpenChannelOptions } from './interfaces/channel.js'
 import type { Clock, RandomSource } from './interfaces/clock.js'
-import type { DiscoveredPeer, DiscoveryPlugin } from './interfaces/discovery.js'
+import type { DiscoveredPeer } from './interfaces/discovery.js'
 import type { HealthReport, HealthStatus, MeshEvents } from './interfaces/events.js'
 import type { Logger } from './interfaces/observability.js'
 import type { PeerIdString, PeerRecord } from './interfaces/peer.js'
-import type { RouteEntry, RouterPlugin } from './interfaces/router.js'
-import type { MeshComponents, ServiceFactory } from './interfaces/service.js'
+import type { RouteEntry } from './interfaces/router.js'
+import type { MeshComponents } from './interfaces/service.js'
 import { JoinPolicyGater } from './join-policy.js'
 import { createLibp2pHost, type MeshLibp2p } from './libp2p-host.js'
 import { LinkMonitor } from './link-monitor.js'
@@ -33,16 +31,12 @@ import { noopMetrics, silentLogger } from './observability.js'
 import { PeerRegistry } from './peer-registry.js'
 import { PeerRateLimiter } from './rate-limiter.js'
 import { Reconnector } from './reconnector.js'
-import { floodBroadcast } from './broadcast/flood-broadcast.js'
-import { directRouter } from './router/direct-router.js'
-import { createServices } from './service-graph.js'
+import { NodePlugins } from './node-plugins.js'
 import { systemClock, systemRandom } from './system-clock.js'
 
 const REGISTRY_SAVE_INTERVAL_MS = 5_000
 const DIAL_TIMEOUT_MS = 5_000
 const LEAVE_TIMEOUT_MS = 2_000
-
-interface Startable { start?: (...args: any[]) => unknown, stop?: () => unknown }
 
 /**
  * A Meshwork node: a libp2p node plus the peer registry, link health, join policy, channels,
@@ -63,11 +57,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
   private readonly clock: Clock
   private readonly random: RandomSource
   private readonly channelHooks: ChannelHooks
-  private router: RouterPlugin | undefined
-  private broadcaster: Broadcast | undefined
-  private discovery: DiscoveryPlugin[] = []
-  private services: Startable[] = []
-  private readonly serviceInstances = new Map<string, unknown>()
+  private readonly plugins = new NodePlugins()
   private lastHealth: HealthStatus = 'HEALTHY'
   private saveTimer: unknown
   private running = false
@@ -209,7 +199,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
   }
 
   routes (): RouteEntry[] {
-    return this.router?.routes() ?? []
+    return this.plugins.router?.routes() ?? []
   }
 
   isRunning (): boolean {
@@ -218,7 +208,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
 
   /** A service created from the config's factories, by its meta name. */
   service<T> (name: string): T | undefined {
-    return this.serviceInstances.get(name) as T | undefined
+    return this.plugins.byName.get(name) as T | undefined
   }
 
   /** The underlying libp2p node, for packages that add libp2p services. */
@@ -250,13 +240,13 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
 
   async broadcast (data: Uint8Array, options?: AbortOptions): Promise<Uint8Array> {
     this.assertRunning()
-    if (this.broadcaster === undefined) throw new NotStartedError('no broadcast service')
-    return await this.broadcaster.broadcast(data, options)
+    if (this.plugins.broadcast === undefined) throw new NotStartedError('no broadcast service')
+    return await this.plugins.broadcast.broadcast(data, options)
   }
 
   onBroadcast (handler: BroadcastHandler): () => void {
-    if (this.broadcaster === undefined) throw new NotStartedError('start the node before subscribing to broadcasts')
-    return this.broadcaster.onMessage(handler)
+    if (this.plugins.broadcast === undefined) throw new NotStartedError('start the node before subscribing to broadcasts')
+    return this.plugins.broadcast.onMessage(handler)
   }
 
   // ---- ChannelHost --------------------------------------------------------------------
@@ -323,25 +313,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
       events: this,
       relayObserver: this.config.relayObserver ?? { onForward () {} }
     }
-    const discoveryFactories: Array<ServiceFactory<DiscoveryPlugin, any>> = [...(this.config.discovery ?? [])]
-    if (this.config.mdns === true) discoveryFactories.push(mdnsDiscovery())
-    if ((this.config.bootstrap ?? []).length > 0) discoveryFactories.push(bootstrapDiscovery({ list: this.config.bootstrap ?? [], intervalMs: 30_000 }))
-    const routerFactory = this.config.router ?? directRouter()
-    const broadcastFactory = this.config.broadcast ?? floodBroadcast()
-    const others = this.config.services ?? []
-    const { instances } = createServices(components as unknown as Record<string, unknown>, [routerFactory, broadcastFactory, ...others, ...discoveryFactories])
-    for (const [factory, instance] of instances) this.serviceInstances.set(factory.meta.name, instance)
-
-    this.router = instances.get(routerFactory) as RouterPlugin
-    await this.router.start(this.peerId)
-    this.broadcaster = instances.get(broadcastFactory) as Broadcast
-    await this.broadcaster.start()
-    this.services = others.map(f => instances.get(f) as Startable)
-    for (const service of this.services) await service.start?.(options)
-    this.discovery = discoveryFactories.map(f => instances.get(f) as DiscoveryPlugin)
-    for (const plugin of this.discovery) {
-      await plugin.start({ self: this.peerId, peerFound: (peer) => { this.onDiscovered(plugin.name, peer) } }, options)
-    }
+    await this.plugins.start(this.config, components, (source, peer) => { this.onDiscovered(source, peer) }, options)
   }
 
   private async shutdown (): Promise<void> {
@@ -350,15 +322,8 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
     this.monitor.stop()
     this.reconnector.stop()
     if (this.saveTimer !== undefined) this.clock.clearTimeout(this.saveTimer)
-    const steps: Array<() => unknown> = [
-      ...this.discovery.map(p => async () => await p.stop()),
-      ...[...this.services].reverse().map(s => async () => await s.stop?.()),
-      async () => await this.broadcaster?.stop(),
-      async () => await this.router?.stop(),
-      async () => { await this.messages.stop() },
-      async () => { await this.control.stop() }
-    ]
-    for (const step of steps) {
+    await this.plugins.stop(this.log)
+    for (const step of [async () => { await this.messages.stop() }, async () => { await this.control.stop() }]) {
       try { await step() } catch (err) { this.log.warn({ err }, 'error while stopping a service') }
     }
     if (this.config.dataDir !== undefined && wasRunning) await this.registry.save(this.config.dataDir, true)
@@ -383,7 +348,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
     this.registry.setStatus(peer, 'connected')
     this.reconnector.cancel(peer)
     this.monitor.reset(peer)
-    this.router?.onLink({ type: 'up', peer, rttMs: this.registry.get(peer)?.rttMs })
+    this.plugins.router?.onLink({ type: 'up', peer, rttMs: this.registry.get(peer)?.rttMs })
     this.emit('peer:connect', { peer })
     this.updateHealth()
   }
@@ -393,7 +358,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
     this.messages.forget(peer)
     this.limiter.forget(peer)
     this.monitor.reset(peer)
-    this.router?.onLink({ type: 'down', peer })
+    this.plugins.router?.onLink({ type: 'down', peer })
     const record = this.registry.get(peer)
     this.emit('peer:disconnect', { peer })
     if (record === undefined || record.status === 'left') return
@@ -405,7 +370,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
 
   private onRtt (peer: PeerIdString, sample: number): void {
     const rttMs = this.registry.recordRtt(peer, sample)
-    this.router?.onLink({ type: 'rtt', peer, rttMs })
+    this.plugins.router?.onLink({ type: 'rtt', peer, rttMs })
     this.emit('peer:rtt', { peer, rttMs })
   }
 

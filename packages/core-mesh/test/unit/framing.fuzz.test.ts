@@ -67,11 +67,11 @@ describe('frame codec', () => {
 
   it('fuzz: random garbage yields frames or a typed error, and never holds more than one frame', () => {
     let typedErrors = 0
-    for (let seed = 1; seed <= 2000; seed++) {
+    for (let seed = 1; seed <= 1000; seed++) {
       const random = new SeededRandom(seed)
       const decoder = new FrameDecoder(MAX)
       try {
-        for (const chunk of chunked(random, randomBytes(random, 1 + random.int(20_000)))) {
+        for (const chunk of chunked(random, randomBytes(random, 1 + random.int(8_000)))) {
           decoder.push(chunk)
           for (let f = decoder.next(); f !== undefined; f = decoder.next()) expect(f.byteLength).toBeLessThanOrEqual(MAX)
           expect(decoder.bufferedBytes).toBeLessThanOrEqual(MAX + 5 + 700)
@@ -82,6 +82,6 @@ describe('frame codec', () => {
         typedErrors++
       }
     }
-    expect(typedErrors).toBeGreaterThan(1000)
+    expect(typedErrors).toBeGreaterThan(500)
   })
 })
