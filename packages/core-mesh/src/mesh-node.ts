@@ -337,14 +337,16 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
     this.libp2p.addEventListener('peer:identify', (event) => {
       const peer = event.detail.peerId.toString()
       const addresses = event.detail.listenAddrs.map(a => a.toString())
-      if (addresses.length > 0) this.registry.upsert(peer, addresses.map(a => a.includes('/p2p/') ? a : `${a}/p2p/${peer}`))
+      if (addresses.length > 0) this.registry.upsert(peer, addresses.map(a => withPeerId(a, peer)))
     })
   }
 
   private onConnect (peer: PeerIdString): void {
     if (!this.running) return
-    const connection = this.libp2p.getConnections(peerIdFromString(peer))[0]
-    this.registry.upsert(peer, connection === undefined ? [] : [connection.remoteAddr.toString()].filter(a => !a.includes('/memory/') || a.includes('/p2p/')))
+    // Only an address we dialled is known to be dialable; an inbound connection's remote
+    // address is the peer's ephemeral port (identify supplies its listen addresses instead).
+    const dialled = this.libp2p.getConnections(peerIdFromString(peer)).filter(c => c.direction === 'outbound').map(c => withPeerId(c.remoteAddr.toString(), peer))
+    this.registry.upsert(peer, dialled)
     this.registry.setStatus(peer, 'connected')
     this.reconnector.cancel(peer)
     this.monitor.reset(peer)
@@ -446,6 +448,10 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
         .finally(() => { this.scheduleRegistrySave() })
     }, REGISTRY_SAVE_INTERVAL_MS)
   }
+}
+
+function withPeerId (address: string, peer: PeerIdString): string {
+  return address.includes('/p2p/') ? address : `${address}/p2p/${peer}`
 }
 
 function safePeerIdOf (address: string): PeerIdString | undefined {

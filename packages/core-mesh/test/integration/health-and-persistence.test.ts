@@ -91,3 +91,19 @@ describe('persistence', () => {
     await expect(createMeshNode({ dataDir })).rejects.toMatchObject({ name: 'IdentityError' })
   })
 })
+
+describe('registry addresses', () => {
+  const fixture = new NodeFixture()
+  afterEach(async () => { await fixture.stopAll() })
+
+  it('records only dialable addresses: the dialled one and the peer\'s listen addresses, never an ephemeral port', async () => {
+    const a = await fixture.node()
+    const b = await fixture.node()
+    await a.join(b.addresses())
+    await eventually(() => (b.peers().find(p => p.id === a.peerId)?.addresses.length ?? 0) > 0, 'b learned a\'s listen address')
+    const listenPorts = (node: typeof a): string[] => node.addresses().map(addr => addr.split('/tcp/')[1].split('/')[0])
+    const portsOf = (addresses: string[]): string[] => addresses.map(addr => addr.split('/tcp/')[1].split('/')[0])
+    expect(portsOf(b.peers().find(p => p.id === a.peerId)!.addresses).every(port => listenPorts(a).includes(port))).toBe(true)
+    expect(portsOf(a.peers().find(p => p.id === b.peerId)!.addresses).every(port => listenPorts(b).includes(port))).toBe(true)
+  })
+})
