@@ -7,6 +7,8 @@ export interface LinkMonitorHost {
   connectedPeers(): PeerIdString[]
   /** One heartbeat: resolves with the round trip in ms, rejects on failure or abort. */
   ping(peer: PeerIdString, signal: AbortSignal): Promise<number>
+  /** Frames moved to or from `peer` so far; any progress during a heartbeat proves it alive. */
+  framesExchanged(peer: PeerIdString): number
   rtt(peer: PeerIdString, rttMs: number): void
   /** `missesBeforeUnreachable` heartbeats in a row failed. */
   unreachable(peer: PeerIdString): void
@@ -15,6 +17,8 @@ export interface LinkMonitorHost {
 /**
  * Heartbeats every connected peer each interval, all in parallel, each bounded by the
  * timeout. A run never overlaps the previous one, so a slow network cannot pile pings up.
+ * A heartbeat that times out while frames kept flowing with the peer is not a miss: a peer
+ * busy saturating a channel may answer pings late, but it is plainly alive.
  */
 export class LinkMonitor {
   private readonly misses = new Map<PeerIdString, number>()
@@ -55,12 +59,17 @@ export class LinkMonitor {
 
   private async beatOne (peer: PeerIdString): Promise<void> {
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.config.timeoutMs)])
+    const framesBefore = this.host.framesExchanged(peer)
     try {
       const rtt = await this.host.ping(peer, signal)
       this.misses.delete(peer)
       this.host.rtt(peer, rtt)
     } catch {
-      if (!this.running) return
+      if (this.controller.signal.aborted) return
+      if (this.host.framesExchanged(peer) !== framesBefore) {
+        this.misses.delete(peer)
+        return
+      }
       const misses = (this.misses.get(peer) ?? 0) + 1
       this.misses.set(peer, misses)
       if (misses >= this.config.missesBeforeUnreachable) {

@@ -86,6 +86,10 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
     this.monitor = new LinkMonitor({
       connectedPeers: () => this.connectedPeers(),
       ping: async (peer, signal) => await this.libp2p.services.ping.ping(peerIdFromString(peer), { signal }),
+      framesExchanged: (peer) => {
+        const traffic = this.registry.get(peer)?.traffic
+        return traffic === undefined ? 0 : traffic.messagesIn + traffic.messagesOut
+      },
       rtt: (peer, rtt) => { this.onRtt(peer, rtt) },
       unreachable: (peer) => { void this.onHeartbeatLost(peer) }
     }, resolveHeartbeat(config.heartbeat), this.clock)
