@@ -1,11 +1,17 @@
 import type { Stream } from '@libp2p/interface'
-import type { Uint8ArrayList } from 'uint8arraylist'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { ChannelClosedError, MeshError } from './errors.js'
 import type { AbortOptions } from './interfaces/abort.js'
 import type { Channel } from './interfaces/channel.js'
 import type { PeerIdString } from './interfaces/peer.js'
-import { FrameDecoder, encodeFrame } from './wire/framing.js'
+import { FrameDecoder, encodeFrame, encodeLengthPrefix } from './wire/framing.js'
 import { STREAM_WINDOW_BYTES } from './constants.js'
+import { FrameTooLargeError } from './errors.js'
+
+/** Frames below this size are copied into a batch; larger ones go out as they are. */
+const COALESCE_BELOW_BYTES = 8 * 1024
+/** A batch is written once it holds this much, without waiting for the next tick. */
+const BATCH_FLUSH_BYTES = 64 * 1024
 
 /**
  * Wait until the stream can take more data. `stream.onDrain()` is not used: in
@@ -47,6 +53,12 @@ export interface ChannelHooks {
  * A framed channel over one libp2p stream. Reading is driven by the stream's `message`
  * events into a bounded queue of whole frames; above the high-water mark the stream is
  * paused, so the muxer's flow control pushes back on the sender and memory stays bounded.
+ *
+ * Writing coalesces: small frames sent in the same tick are copied into one batch and
+ * written together on `process.nextTick` (or as soon as the batch reaches 64 KiB), so a burst
+ * of small messages costs one muxer frame, one Noise message and one syscall instead of one
+ * each. A lone frame still leaves before the event loop turns. Large frames are written as
+ * prefix plus payload without a copy: the channel then holds `frame` until it is written.
  */
 export class MeshChannel implements Channel {
   private readonly decoder: FrameDecoder
@@ -57,6 +69,8 @@ export class MeshChannel implements Channel {
   private failure: Error | undefined
   private wake: (() => void) | undefined
   private iterating = false
+  private batch = new Uint8ArrayList()
+  private flushScheduled = false
 
   constructor (
     private readonly stream: Stream,
@@ -86,18 +100,55 @@ export class MeshChannel implements Channel {
     if (this.stream.status !== 'open' || this.stream.writeStatus !== 'writable') {
       throw new ChannelClosedError(`channel ${this.protocol} to ${this.peer} is ${this.stream.status}`)
     }
-    const bytes = encodeFrame(frame, this.hooks.maxFrameBytes)
-    const accepted = this.stream.send(bytes)
+    if (frame.byteLength > this.hooks.maxFrameBytes) throw new FrameTooLargeError(frame.byteLength, this.hooks.maxFrameBytes)
+    let accepted: boolean
+    if (frame.byteLength < COALESCE_BELOW_BYTES) {
+      this.batch.append(encodeFrame(frame, this.hooks.maxFrameBytes))
+      if (this.batch.byteLength >= BATCH_FLUSH_BYTES) {
+        accepted = this.flush()
+      } else {
+        this.scheduleFlush()
+        accepted = !this.stream.writableNeedsDrain
+      }
+    } else {
+      this.flush()
+      accepted = this.stream.send(new Uint8ArrayList(encodeLengthPrefix(frame.byteLength), frame))
+    }
     this.hooks.frameOut(this.peer, frame.byteLength)
     if (!accepted) await waitForDrain(this.stream, options?.signal)
   }
 
   async close (options?: AbortOptions): Promise<void> {
+    this.flush()
     await this.stream.close(options)
   }
 
   abort (error: Error): void {
+    this.batch = new Uint8ArrayList()
     this.stream.abort(error)
+  }
+
+  /** Write the pending batch; false when the stream asks the writer to wait for `drain`. */
+  private flush (): boolean {
+    if (this.batch.byteLength === 0) return !this.stream.writableNeedsDrain
+    const batch = this.batch
+    this.batch = new Uint8ArrayList()
+    if (this.stream.writeStatus !== 'writable') return false
+    return this.stream.send(batch)
+  }
+
+  private scheduleFlush (): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    process.nextTick(() => {
+      this.flushScheduled = false
+      try {
+        this.flush()
+      } catch (err) {
+        // The stream closed under the batch: the next send reports it as ChannelClosedError.
+        this.stream.abort(err as Error)
+      }
+    })
   }
 
   async * [Symbol.asyncIterator] (): AsyncIterator<Uint8Array> {

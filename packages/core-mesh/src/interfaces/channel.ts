@@ -5,10 +5,13 @@ import type { PeerIdString } from './peer.js'
  * A framed, bidirectional message channel to one peer over one libp2p stream.
  *
  * Contract:
- * - `send` writes one frame. It resolves once the transport accepted it and waits (without
- *   buffering more) while the transport signals backpressure; aborting the signal rejects the
- *   wait but leaves the channel usable. Frames larger than the configured maximum are refused
- *   with `FrameTooLargeError` before anything is written.
+ * - `send` writes one frame. Small frames sent in the same tick are coalesced into one write
+ *   on the next tick (or at 64 KiB); large frames are written without a copy, so the channel
+ *   owns `frame` once `send` is called: do not modify it afterwards. `send` resolves once the
+ *   frame is queued and waits (without buffering more) while the transport signals
+ *   backpressure; aborting the signal rejects the wait but leaves the channel usable. Frames
+ *   larger than the configured maximum are refused with `FrameTooLargeError` before anything is
+ *   written.
  * - Iterating the channel yields whole frames, in order, one at a time. The iterator ends when
  *   the remote closes its side; it throws a typed error when the remote breaks the framing, and
  *   the channel is then aborted (only this channel: the connection and other channels go on).

@@ -16,19 +16,28 @@ export function varintLength (value: number): number {
   return bytes
 }
 
-/** Encode one frame: length prefix and payload in a single buffer (one write, one syscall). */
-export function encodeFrame (payload: Uint8Array, maxFrameBytes: number): Uint8Array {
-  if (payload.byteLength > maxFrameBytes) throw new FrameTooLargeError(payload.byteLength, maxFrameBytes)
-  const prefix = varintLength(payload.byteLength)
-  const out = new Uint8Array(prefix + payload.byteLength)
-  let value = payload.byteLength
+function writeVarint (value: number, out: Uint8Array): number {
   let offset = 0
   while (value >= 0x80) {
     out[offset++] = (value & 0x7f) | 0x80
     value = Math.floor(value / 0x80)
   }
   out[offset++] = value
-  out.set(payload, offset)
+  return offset
+}
+
+/** The length prefix of a frame of `length` bytes. */
+export function encodeLengthPrefix (length: number): Uint8Array {
+  const out = new Uint8Array(varintLength(length))
+  writeVarint(length, out)
+  return out
+}
+
+/** Encode one frame: length prefix and payload copied into a single buffer. */
+export function encodeFrame (payload: Uint8Array, maxFrameBytes: number): Uint8Array {
+  if (payload.byteLength > maxFrameBytes) throw new FrameTooLargeError(payload.byteLength, maxFrameBytes)
+  const out = new Uint8Array(varintLength(payload.byteLength) + payload.byteLength)
+  out.set(payload, writeVarint(payload.byteLength, out))
   return out
 }
 

@@ -30,6 +30,30 @@ describe('channels between real TCP + Noise nodes', () => {
     expect(a.peers().find(p => p.id === b.peerId)?.traffic.messagesOut).toBe(100)
   })
 
+  it('coalesces a burst of small frames into few writes, delivering every frame whole and in order', async () => {
+    const a = await fixture.node()
+    const b = await fixture.node()
+    const received: number[] = []
+    await b.handle(CHANNEL_PROTOCOL, async (channel) => {
+      for await (const frame of channel) received.push(new DataView(frame.buffer, frame.byteOffset).getUint32(0))
+    })
+    await a.join(b.addresses())
+    const channel = await a.openChannel(b.peerId)
+    const stream = (channel as unknown as { stream: { send: (data: unknown) => boolean } }).stream
+    let writes = 0
+    const send = stream.send.bind(stream)
+    stream.send = (data) => { writes++; return send(data) }
+    const count = 20_000
+    for (let i = 0; i < count; i++) {
+      const frame = new Uint8Array(32)
+      new DataView(frame.buffer).setUint32(0, i)
+      await channel.send(frame)
+    }
+    await eventually(() => received.length === count, `${count} frames`)
+    expect(received).toEqual(Array.from({ length: count }, (_, i) => i))
+    expect(writes).toBeLessThan(count / 20)
+  })
+
   it('applies backpressure: a sender to a reader that stops reading waits instead of buffering without bound', async () => {
     const a = await fixture.node()
     const b = await fixture.node()
