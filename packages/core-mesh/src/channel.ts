@@ -12,6 +12,12 @@ import { FrameTooLargeError } from './errors.js'
 const COALESCE_BELOW_BYTES = 8 * 1024
 /** A batch is written once it holds this much, without waiting for the next tick. */
 const BATCH_FLUSH_BYTES = 64 * 1024
+/**
+ * A writer that never meets backpressure (loopback accepts everything) would otherwise hold
+ * its thread for seconds, starving its own node's heartbeats and other channels: after this
+ * long without a pause, `send` gives the event loop a turn.
+ */
+const MAX_UNINTERRUPTED_SEND_MS = 10
 
 /**
  * Wait until the stream can take more data. `stream.onDrain()` is not used: in
@@ -71,6 +77,7 @@ export class MeshChannel implements Channel {
   private iterating = false
   private batch = new Uint8ArrayList()
   private flushScheduled = false
+  private lastTurn = performance.now()
 
   constructor (
     private readonly stream: Stream,
@@ -115,7 +122,13 @@ export class MeshChannel implements Channel {
       accepted = this.stream.send(new Uint8ArrayList(encodeLengthPrefix(frame.byteLength), frame))
     }
     this.hooks.frameOut(this.peer, frame.byteLength)
-    if (!accepted) await waitForDrain(this.stream, options?.signal)
+    if (!accepted) {
+      await waitForDrain(this.stream, options?.signal)
+      this.lastTurn = performance.now()
+    } else if (performance.now() - this.lastTurn > MAX_UNINTERRUPTED_SEND_MS) {
+      await new Promise(resolve => setImmediate(resolve))
+      this.lastTurn = performance.now()
+    }
   }
 
   async close (options?: AbortOptions): Promise<void> {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -10,10 +10,12 @@ export interface Environment {
   cpu: string
   cores: number
   memoryGiB: number
+  /** 1-minute load average when the run started: other work on the machine skews figures. */
+  loadAverage: number
   packages: Record<string, string>
 }
 
-const MEASURED_PACKAGES = ['libp2p', '@libp2p/tcp', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', '@libp2p/utils', '@meshwork/core-mesh']
+const MEASURED_PACKAGES = ['libp2p', '@libp2p/tcp', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', '@libp2p/utils', 'it-length-prefixed', '@meshwork/core-mesh']
 
 /** The installed version of `name`, found by resolving it and walking up to its package.json. */
 async function installedVersion (name: string): Promise<string> {
@@ -41,6 +43,7 @@ export async function describeEnvironment (): Promise<Environment> {
     cpu: cpu[0]?.model.trim() ?? 'unknown',
     cores: cpu.length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverage: loadavg()[0],
     packages
   }
 }

@@ -13,6 +13,14 @@ export class Handoff<T> {
     else this.values.push(value)
   }
 
+  /** Take back a delivered value nobody took yet; false when it was already taken. */
+  withdraw (value: T): boolean {
+    const index = this.values.indexOf(value)
+    if (index < 0) return false
+    this.values.splice(index, 1)
+    return true
+  }
+
   /** The next delivered value; rejects after `timeoutMs` so a broken run fails instead of hanging. */
   async next (timeoutMs = 10_000): Promise<T> {
     if (this.values.length > 0) return this.values.shift() as T

@@ -1,5 +1,5 @@
-import { createMeshNode, type Channel, type MeshConfig } from '@meshwork/core-mesh'
-import type { DialerNode, EchoConduit, FlowKind, FlowReader, FlowWriter, ListenerNode, SideSpec } from './roles.js'
+import { createMeshNode, type Channel, type MeshConfig, type MeshNode } from '@meshwork/core-mesh'
+import type { DialerNode, EchoConduit, FlowKind, FlowReader, FlowWriter, LinkEventHandler, ListenerNode, SideSpec } from './roles.js'
 
 const FLOW_PROTOCOLS: Record<FlowKind, string> = {
   bytes: '/meshwork-bench/channel/bytes/1.0.0',
@@ -10,12 +10,18 @@ const ECHO_PROTOCOL = '/meshwork-bench/channel/echo/1.0.0'
 type MeshworkSpec = Extract<SideSpec, { kind: 'meshwork' }>
 
 /** A core-mesh node as a user gets it: default config, TCP + Noise + Yamux on 127.0.0.1. */
-async function startNode (spec: MeshworkSpec): Promise<Awaited<ReturnType<typeof createMeshNode>>> {
+async function startNode (spec: MeshworkSpec): Promise<MeshNode> {
   const config: MeshConfig = { listen: ['/ip4/127.0.0.1/tcp/0'] }
   if (spec.limits !== undefined) config.limits = spec.limits
   const node = await createMeshNode(config)
   await node.start()
   return node
+}
+
+/** The link monitor's verdicts and dropped connections, which a healthy run never has. */
+function watchLink (node: MeshNode, handler: LinkEventHandler): void {
+  node.addEventListener('peer:unreachable', () => { handler('peer:unreachable (link monitor: heartbeats missed; the node hangs up)') })
+  node.addEventListener('peer:disconnect', () => { handler('peer:disconnect') })
 }
 
 const windowOver = (): Error => new Error('benchmark window over')
@@ -45,6 +51,7 @@ export async function createMeshworkListener (spec: MeshworkSpec): Promise<Liste
     peerId: node.peerId,
     addresses: () => node.addresses(),
     onFlow: (handler) => { flowHandler = handler },
+    onLinkEvent: (handler) => { watchLink(node, handler) },
     stop: async () => { await node.stop() }
   }
 }
@@ -58,10 +65,12 @@ export async function createMeshworkDialer (spec: MeshworkSpec): Promise<DialerN
   }
   return {
     async connect (peerId, addresses) {
+      remote = peerId
+      if (node.connectedPeers().includes(peerId)) return
       const joined = await node.join(addresses)
       if (!joined.connected.includes(peerId)) throw new Error(`could not join ${peerId}: ${JSON.stringify(joined.failed)}`)
-      remote = peerId
     },
+    onLinkEvent: (handler) => { watchLink(node, handler) },
     async openFlow (kind): Promise<FlowWriter> {
       const channel = await open(FLOW_PROTOCOLS[kind])
       return {

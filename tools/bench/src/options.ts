@@ -19,9 +19,9 @@ export const USAGE = `Usage: node dist/src/channel-vs-libp2p.js [options]
 
 Meshwork core-mesh channel against a bare js-libp2p v3 stream, same run, same kind of nodes.
 
-  --quick          short runs (about 20 s in all), for CI
+  --quick          short runs (about 20 s in all, noisier), for CI
   --rounds N       rounds per workload, sides alternating order each round (default 3)
-  --seconds S      measured seconds per bulk and small-message run (default 3, quick 0.7)
+  --seconds S      measured seconds per bulk and small-message run (default 2.5, quick 0.5)
   --round-trips N  measured round trips per RTT run (default 5000, quick 2000)
   --only LIST      comma-separated subset of: bulk,small,rtt
   --json           print the results as JSON instead of the table (progress stays on stderr)
@@ -32,15 +32,15 @@ const KiB = 1024
 
 function profile (quick: boolean): Omit<BenchOptions, 'rounds' | 'json' | 'workloads'> {
   const flowWarmupMs = quick ? 250 : 500
-  const flowMs = quick ? 700 : 3000
+  const flowMs = quick ? 500 : 2500
   return {
     quick,
     bulk: { payloadBytes: 64 * KiB, warmupMs: flowWarmupMs, durationMs: flowMs },
     small: { payloadBytes: 32, warmupMs: flowWarmupMs, durationMs: flowMs },
     rtt: { payloadBytes: 32, warmupRoundTrips: quick ? 300 : 1000, roundTrips: quick ? 2000 : 5000 },
     warmup: {
-      bulk: { payloadBytes: 64 * KiB, warmupMs: 100, durationMs: quick ? 150 : 400 },
-      small: { payloadBytes: 32, warmupMs: 100, durationMs: quick ? 150 : 400 },
+      bulk: { payloadBytes: 64 * KiB, warmupMs: 100, durationMs: quick ? 100 : 300 },
+      small: { payloadBytes: 32, warmupMs: 100, durationMs: quick ? 100 : 300 },
       rtt: { payloadBytes: 32, warmupRoundTrips: 0, roundTrips: quick ? 300 : 1000 }
     }
   }

@@ -1,14 +1,14 @@
 /**
- * The two roles every compared side plays. The dialer lives in the benchmark's main thread
- * and writes; the listener lives in a worker thread (its own event loop, its own core, as a
- * separate process would) and reads, meters and echoes. Each side implements both with its
- * own natural API, so the workloads are written once and measure every side the same way.
+ * The two roles every compared side plays: the dialer writes and times round trips, the
+ * listener reads, meters and echoes. Each runs in its own worker thread (its own event loop,
+ * as a separate process would). Each side implements both roles with its own natural API, so
+ * the workloads are written once and measure every side the same way.
  */
 
 /** 'bytes': an unframed byte flow; 'messages': every write is one length-prefixed message. */
 export type FlowKind = 'bytes' | 'messages'
 
-/** What a worker needs to build a side's listener (structured-cloneable). */
+/** What a worker needs to build one of a side's nodes (structured-cloneable). */
 export type SideSpec =
   | { kind: 'meshwork', limits?: { messagesPerSecond?: number, bytesPerSecond?: number } }
   | { kind: 'bare', /** yamux `maxStreamWindowSize`; absent: yamux's default */ maxStreamWindowSize?: number }
@@ -41,9 +41,20 @@ export interface EchoConduit {
   close(): Promise<void>
 }
 
+/**
+ * Called when a node sees its link to the other node fail or close during the benchmark
+ * (`peer:disconnect`, and for Meshwork also `peer:unreachable` from its link monitor). None is
+ * expected: each one is reported, since it usually explains a failed or slow run.
+ */
+export type LinkEventHandler = (description: string) => void
+
 export interface DialerNode {
-  /** Connect to the listener at `addresses` (multiaddrs with `/p2p/<id>`). */
+  /**
+   * Connect to the listener at `addresses` (multiaddrs with `/p2p/<id>`). Called again before
+   * every run: it returns at once while connected and re-dials after a drop.
+   */
   connect(peerId: string, addresses: string[]): Promise<void>
+  onLinkEvent(handler: LinkEventHandler): void
   openFlow(kind: FlowKind): Promise<FlowWriter>
   openEcho(): Promise<EchoConduit>
   stop(): Promise<void>
@@ -54,5 +65,6 @@ export interface ListenerNode {
   addresses(): string[]
   /** Called for every inbound flow; the echo protocol is served by the listener itself. */
   onFlow(handler: (kind: FlowKind, reader: FlowReader) => void): void
+  onLinkEvent(handler: LinkEventHandler): void
   stop(): Promise<void>
 }

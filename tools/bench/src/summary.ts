@@ -1,10 +1,18 @@
 import { CHANNEL_GOALS, type Goal, type Verdict } from './goals.js'
+import type { WorkloadId } from './options.js'
+import type { RunFailure } from './rounds.js'
 import { median, relativeSpread } from './stats.js'
 
 /** The figures one run of one side yields; each workload fills its own. */
-export type FigureId = 'bulkBytesPerSecond' | 'smallMessagesPerSecond' | 'rttP50Us' | 'rttP99Us'
+export type FigureId =
+  | 'bulkBytesPerSecond' | 'bulkCpuMsPerMB'
+  | 'smallMessagesPerSecond' | 'smallCpuUsPerMessage'
+  | 'rttP50Us' | 'rttP99Us'
 
-/** Per side, per figure, one value per round (index = round). */
+/** Cost figures: no goal in SPEC.md, shown as ratios because they explain the goals' ratios. */
+export const COST_FIGURES: readonly FigureId[] = ['bulkCpuMsPerMB', 'smallCpuUsPerMessage']
+
+/** Per side, per figure, one value per round (index = round; a failed run leaves a hole). */
 export type RoundResults = Record<string, Partial<Record<FigureId, number[]>>>
 
 export interface FigureSummary {
@@ -22,15 +30,25 @@ export interface GoalSummary {
   ratioPerRound: number[]
   ratio: number
   meshwork: number
+  /** Runs of the subject in this goal's workload that failed: any one is a MISS. */
+  failedRuns: number
   verdict: Verdict
   stretch?: { target: string, verdict: Verdict }
   /** The same ratio against the extra baselines (information only, no verdict). */
   otherRatios: Record<string, number>
 }
 
+export interface CostSummary {
+  figure: FigureId
+  /** Median over rounds of (Meshwork ÷ baseline) in the same round; above 1 costs more. */
+  ratio: number
+  otherRatios: Record<string, number>
+}
+
 export interface Summary {
   sides: Record<string, Partial<Record<FigureId, FigureSummary>>>
   goals: GoalSummary[]
+  costs: CostSummary[]
 }
 
 const GOAL_FIGURE: Record<Goal['id'], FigureId> = {
@@ -40,12 +58,18 @@ const GOAL_FIGURE: Record<Goal['id'], FigureId> = {
   'rtt-p99': 'rttP99Us'
 }
 
+const GOAL_WORKLOAD: Record<Goal['id'], WorkloadId> = { bulk: 'bulk', small: 'small', 'rtt-p50': 'rtt', 'rtt-p99': 'rtt' }
+
+const present = (value: number | undefined): value is number => value !== undefined && Number.isFinite(value)
+
 /** Per-round ratios of `subject` to `baseline` for one figure; rounds missing either are skipped. */
 function ratiosPerRound (results: RoundResults, subject: string, baseline: string, figure: FigureId): number[] {
   const a = results[subject]?.[figure] ?? []
   const b = results[baseline]?.[figure] ?? []
   const ratios: number[] = []
-  for (let i = 0; i < Math.min(a.length, b.length); i++) ratios.push(a[i] / b[i])
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (present(a[i]) && present(b[i])) ratios.push(a[i] / b[i])
+  }
   return ratios
 }
 
@@ -53,12 +77,19 @@ function ratiosPerRound (results: RoundResults, subject: string, baseline: strin
  * Medians and spreads per side, and for each goal the median of the per-round ratios of
  * `subject` (Meshwork) to `baseline` (the bare stream with the same yamux settings).
  */
-export function summarize (results: RoundResults, subject: string, baseline: string, extraBaselines: readonly string[]): Summary {
+export function summarize (
+  results: RoundResults,
+  failures: readonly RunFailure[],
+  subject: string,
+  baseline: string,
+  extraBaselines: readonly string[]
+): Summary {
   const sides: Summary['sides'] = {}
   for (const [side, figures] of Object.entries(results)) {
     sides[side] = {}
     for (const [figure, rounds] of Object.entries(figures) as Array<[FigureId, number[]]>) {
-      if (rounds.length > 0) sides[side][figure] = { median: median(rounds), spread: relativeSpread(rounds), rounds }
+      const values = Array.from(rounds, v => v).filter(present)
+      if (values.length > 0) sides[side][figure] = { median: median(values), spread: relativeSpread(values), rounds: Array.from(rounds, v => v ?? NaN) }
     }
   }
   const goals: GoalSummary[] = []
@@ -66,8 +97,10 @@ export function summarize (results: RoundResults, subject: string, baseline: str
     const figure = GOAL_FIGURE[goal.id]
     const perRound = ratiosPerRound(results, subject, baseline, figure)
     const own = sides[subject]?.[figure]
-    if (perRound.length === 0 || own === undefined) continue
-    const input = { ratio: median(perRound), meshwork: own.median }
+    const failedRuns = failures.filter(f => f.side === subject && f.workload === GOAL_WORKLOAD[goal.id]).length
+    if ((perRound.length === 0 || own === undefined) && failedRuns === 0) continue
+    // With every run failed there is no ratio; NaN prints as such and the verdict is MISS.
+    const input = { ratio: perRound.length === 0 ? NaN : median(perRound), meshwork: own?.median ?? NaN }
     const otherRatios: Record<string, number> = {}
     for (const other of extraBaselines) {
       const ratios = ratiosPerRound(results, subject, other, figure)
@@ -80,10 +113,22 @@ export function summarize (results: RoundResults, subject: string, baseline: str
       ratioPerRound: perRound,
       ratio: input.ratio,
       meshwork: input.meshwork,
-      verdict: goal.verdict(input),
-      ...(goal.stretch === undefined ? {} : { stretch: { target: goal.stretch.target, verdict: goal.stretch.verdict(input) } }),
+      failedRuns,
+      verdict: failedRuns > 0 ? 'MISS' : goal.verdict(input),
+      ...(goal.stretch === undefined ? {} : { stretch: { target: goal.stretch.target, verdict: failedRuns > 0 ? 'MISS' : goal.stretch.verdict(input) } }),
       otherRatios
     })
   }
-  return { sides, goals }
+  const costs: CostSummary[] = []
+  for (const figure of COST_FIGURES) {
+    const perRound = ratiosPerRound(results, subject, baseline, figure)
+    if (perRound.length === 0) continue
+    const otherRatios: Record<string, number> = {}
+    for (const other of extraBaselines) {
+      const ratios = ratiosPerRound(results, subject, other, figure)
+      if (ratios.length > 0) otherRatios[other] = median(ratios)
+    }
+    costs.push({ figure, ratio: median(perRound), otherRatios })
+  }
+  return { sides, goals, costs }
 }

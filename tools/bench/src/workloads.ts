@@ -1,14 +1,7 @@
-import type { FlowMeasurement } from './flow-meter.js'
-import type { ListenerThread } from './listener-thread.js'
 import type { DialerNode, FlowKind } from './roles.js'
 import { percentile } from './stats.js'
 
-/** A side ready to measure: its dialer in this thread, its listener in a worker, connected. */
-export interface RunningSide {
-  id: string
-  dialer: DialerNode
-  listener: ListenerThread
-}
+/** The writer's and the round-tripper's loops; they run in the dialer's worker. */
 
 export interface FlowParams {
   payloadBytes: number
@@ -17,40 +10,28 @@ export interface FlowParams {
   durationMs: number
 }
 
-export interface FlowResult extends FlowMeasurement {
-  unitsPerSecond: number
-  bytesPerSecond: number
-}
-
 /**
- * Write `payloadBytes` messages on a fresh stream as fast as its backpressure allows, while
- * the listener counts what it takes in its measured window (see `meterFlow`); the writer
- * stops when the listener reports (the listener has aborted the stream by then).
+ * Open a flow and write `payloadBytes` messages as fast as its backpressure allows until the
+ * listener closes its measured window (`windowClosed`), then drop the stream. Errors after
+ * the stream opened end the writing quietly: the listener aborts the stream when its window
+ * closes, often a moment before the flag is seen, and if the flow broke early the listener's
+ * report says so. Resolves with the number of writes.
  */
-export async function runFlow (side: RunningSide, kind: FlowKind, params: FlowParams): Promise<FlowResult> {
-  const measured = side.listener.measureFlow(kind, { warmupMs: params.warmupMs, durationMs: params.durationMs })
-  const writer = await side.dialer.openFlow(kind)
-  let stopped = false
-  const stop = (): void => { stopped = true; writer.abort() }
-  measured.then(stop, stop)
-
-  const payload = patterned(params.payloadBytes)
+export async function writeFlow (dialer: DialerNode, kind: FlowKind, payloadBytes: number, windowClosed: () => boolean): Promise<number> {
+  const writer = await dialer.openFlow(kind)
+  const payload = patterned(payloadBytes)
+  let writes = 0
   try {
-    while (!stopped) {
+    while (!windowClosed()) {
       const wait = writer.write(payload)
+      writes++
       if (wait !== undefined) await wait
     }
   } catch {
-    // The listener aborts the stream when its window closes, usually before its report
-    // arrives here; if the flow broke early instead, the listener reports that.
+    // see above
   }
-  const measurement = await measured
-  if (measurement.units === 0) throw new Error(`${side.id}: nothing arrived in the measured window`)
-  return {
-    ...measurement,
-    unitsPerSecond: measurement.units / measurement.seconds,
-    bytesPerSecond: measurement.bytes / measurement.seconds
-  }
+  writer.abort()
+  return writes
 }
 
 export interface RoundTripParams {
@@ -65,9 +46,9 @@ export interface RoundTripResult {
   p99Us: number
 }
 
-/** Ping-pong on one open stream: each round trip waits for the echo before the next send. */
-export async function runRoundTrips (side: RunningSide, params: RoundTripParams): Promise<RoundTripResult> {
-  const conduit = await side.dialer.openEcho()
+/** Ping-pong on a fresh echo stream: each round trip waits for the echo before the next send. */
+export async function measureRoundTrips (dialer: DialerNode, params: RoundTripParams): Promise<RoundTripResult> {
+  const conduit = await dialer.openEcho()
   const payload = patterned(params.payloadBytes)
   const samplesUs = new Array<number>(params.roundTrips)
   try {
