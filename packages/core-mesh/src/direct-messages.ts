@@ -1,5 +1,6 @@
 import { MESSAGE_PROTOCOL } from './constants.js'
 import type { AbortOptions } from './interfaces/abort.js'
+import { ChannelPool } from './channel-pool.js'
 import type { Channel, ChannelHost } from './interfaces/channel.js'
 import type { Logger } from './interfaces/observability.js'
 import type { PeerIdString } from './interfaces/peer.js'
@@ -16,10 +17,12 @@ export type DirectMessageHandler = (message: DirectMessage) => void
  * and re-opened after a failure; the receiving node hands each frame to its handlers.
  */
 export class DirectMessages {
-  private readonly outbound = new Map<PeerIdString, Promise<Channel>>()
+  private readonly outbound: ChannelPool
   private readonly handlers = new Set<DirectMessageHandler>()
 
-  constructor (private readonly channels: ChannelHost, private readonly log: Logger) {}
+  constructor (private readonly channels: ChannelHost, private readonly log: Logger) {
+    this.outbound = new ChannelPool(channels, MESSAGE_PROTOCOL)
+  }
 
   async start (): Promise<void> {
     await this.channels.handle(MESSAGE_PROTOCOL, async (channel) => { await this.receive(channel) })
@@ -27,10 +30,7 @@ export class DirectMessages {
 
   async stop (): Promise<void> {
     await this.channels.unhandle(MESSAGE_PROTOCOL)
-    for (const result of await Promise.allSettled(this.outbound.values())) {
-      if (result.status === 'fulfilled') result.value.abort(new Error('node stopping'))
-    }
-    this.outbound.clear()
+    await this.outbound.closeAll('node stopping')
   }
 
   onMessage (handler: DirectMessageHandler): () => void {
@@ -39,24 +39,12 @@ export class DirectMessages {
   }
 
   async send (peer: PeerIdString, data: Uint8Array, options?: AbortOptions): Promise<void> {
-    let pending = this.outbound.get(peer)
-    if (pending === undefined) {
-      pending = this.channels.openChannel(peer, { protocol: MESSAGE_PROTOCOL, signal: options?.signal })
-      this.outbound.set(peer, pending)
-      pending.catch(() => { this.outbound.delete(peer) })
-    }
-    const channel = await pending
-    try {
-      await channel.send(data, options)
-    } catch (err) {
-      if (this.outbound.get(peer) === pending) this.outbound.delete(peer)
-      throw err
-    }
+    await this.outbound.send(peer, data, options)
   }
 
   /** Drop the pooled channel to `peer` (it disconnected). */
   forget (peer: PeerIdString): void {
-    this.outbound.delete(peer)
+    this.outbound.forget(peer)
   }
 
   private async receive (channel: Channel): Promise<void> {

@@ -1,6 +1,7 @@
 import { DEFAULT_FLOOD_SEEN_CACHE, DEFAULT_FLOOD_TTL, FLOOD_PROTOCOL } from '../constants.js'
 import type { AbortOptions } from '../interfaces/abort.js'
 import type { Broadcast, BroadcastHandler, BroadcastMessage } from '../interfaces/broadcast.js'
+import { ChannelPool } from '../channel-pool.js'
 import type { Channel, ChannelHost } from '../interfaces/channel.js'
 import type { Logger } from '../interfaces/observability.js'
 import type { PeerIdString } from '../interfaces/peer.js'
@@ -33,7 +34,7 @@ export class FloodBroadcast implements Broadcast {
   readonly name = 'flood'
   private readonly handlers = new Set<BroadcastHandler>()
   private readonly seen: SeenCache
-  private readonly outbound = new Map<PeerIdString, Promise<Channel>>()
+  private readonly outbound: ChannelPool
   private readonly ttl: number
   private readonly log: Logger
 
@@ -41,6 +42,7 @@ export class FloodBroadcast implements Broadcast {
     this.ttl = init.ttl ?? DEFAULT_FLOOD_TTL
     this.seen = new SeenCache(init.seenCacheSize ?? DEFAULT_FLOOD_SEEN_CACHE)
     this.log = components.logger.child({ component: 'flood-broadcast' })
+    this.outbound = new ChannelPool(components.channels, FLOOD_PROTOCOL)
   }
 
   async start (): Promise<void> {
@@ -49,9 +51,7 @@ export class FloodBroadcast implements Broadcast {
 
   async stop (): Promise<void> {
     await this.components.channels.unhandle(FLOOD_PROTOCOL)
-    const channels = await Promise.allSettled(this.outbound.values())
-    this.outbound.clear()
-    for (const result of channels) if (result.status === 'fulfilled') result.value.abort(new Error('broadcast stopped'))
+    await this.outbound.closeAll('broadcast stopped')
   }
 
   onMessage (handler: BroadcastHandler): () => void {
@@ -105,7 +105,7 @@ export class FloodBroadcast implements Broadcast {
     const targets = this.components.channels.connectedPeers().filter(peer => !except.has(peer))
     await Promise.all(targets.map(async peer => {
       try {
-        await this.sendTo(peer, bytes, options)
+        await this.outbound.send(peer, bytes, options)
         if (forwarded !== undefined && from !== undefined) this.observeForward(forwarded, from, peer)
       } catch (err) {
         this.log.debug({ peer, err }, 'flood send failed')
@@ -118,22 +118,6 @@ export class FloodBroadcast implements Broadcast {
       this.components.relayObserver.onForward({ service: this.name, messageId: message.id, origin: message.origin, from, to, bytes: message.payload.byteLength })
     } catch (err) {
       this.log.warn({ err }, 'relay observer threw')
-    }
-  }
-
-  private async sendTo (peer: PeerIdString, bytes: Uint8Array, options?: AbortOptions): Promise<void> {
-    let pending = this.outbound.get(peer)
-    if (pending === undefined) {
-      pending = this.components.channels.openChannel(peer, { protocol: FLOOD_PROTOCOL, signal: options?.signal })
-      this.outbound.set(peer, pending)
-      pending.catch(() => { this.outbound.delete(peer) })
-    }
-    const channel = await pending
-    try {
-      await channel.send(bytes, options)
-    } catch (err) {
-      this.outbound.delete(peer)
-      throw err
     }
   }
 }

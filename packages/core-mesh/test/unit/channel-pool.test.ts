@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals'
+import { ChannelPool } from '../../src/channel-pool.js'
+import { ChannelClosedError, PeerUnreachableError } from '../../src/errors.js'
+import type { Channel, ChannelHost } from '../../src/interfaces/channel.js'
+
+/** A host whose channels record frames and can be closed from the test. */
+function fakeHost (): { host: ChannelHost, opened: Array<{ frames: string[], closed: boolean }>, unreachable: Set<string> } {
+  const opened: Array<{ frames: string[], closed: boolean }> = []
+  const unreachable = new Set<string>()
+  const host = {
+    openChannel: async (peer: string) => {
+      if (unreachable.has(peer)) throw new PeerUnreachableError(peer)
+      const state = { frames: [] as string[], closed: false }
+      opened.push(state)
+      return {
+        send: async (frame: Uint8Array) => {
+          if (state.closed) throw new ChannelClosedError('closed')
+          state.frames.push(new TextDecoder().decode(frame))
+        },
+        abort: () => { state.closed = true }
+      } as unknown as Channel
+    }
+  } as unknown as ChannelHost
+  return { host, opened, unreachable }
+}
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+
+describe('channel pool', () => {
+  it('opens one channel per peer and shares it between concurrent sends', async () => {
+    const { host, opened } = fakeHost()
+    const pool = new ChannelPool(host, '/p')
+    await Promise.all([pool.send('a', utf8('1')), pool.send('a', utf8('2')), pool.send('b', utf8('3'))])
+    expect(opened).toHaveLength(2)
+    expect(opened[0].frames).toEqual(['1', '2'])
+  })
+
+  it('retries once on a fresh channel when the pooled one has closed, so nothing is lost', async () => {
+    const { host, opened } = fakeHost()
+    const pool = new ChannelPool(host, '/p')
+    await pool.send('a', utf8('before'))
+    opened[0].closed = true
+    await pool.send('a', utf8('after'))
+    expect(opened).toHaveLength(2)
+    expect(opened[1].frames).toEqual(['after'])
+  })
+
+  it('reports an unreachable peer and tries again on the next send', async () => {
+    const { host, opened, unreachable } = fakeHost()
+    const pool = new ChannelPool(host, '/p')
+    unreachable.add('a')
+    await expect(pool.send('a', utf8('x'))).rejects.toThrow(PeerUnreachableError)
+    unreachable.delete('a')
+    await pool.send('a', utf8('y'))
+    expect(opened[0].frames).toEqual(['y'])
+  })
+
+  it('closeAll aborts every pooled channel', async () => {
+    const { host, opened } = fakeHost()
+    const pool = new ChannelPool(host, '/p')
+    await pool.send('a', utf8('x'))
+    await pool.send('b', utf8('y'))
+    await pool.closeAll('stopping')
+    expect(opened.map(o => o.closed)).toEqual([true, true])
+  })
+})
