@@ -14,10 +14,10 @@ export class MeshworkProcess {
   private readonly exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
   private port = 0
 
-  constructor (readonly dataDir: string, private readonly token: string, extraArgs: string[] = []) {
+  constructor (readonly dataDir: string, private readonly token: string, extraArgs: string[] = [], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [BIN, 'start', '--data-dir', dataDir, '--admin-port', '0', '--admin-token', token,
       '--listen', '/ip4/127.0.0.1/tcp/0', '--heartbeat-interval-ms', '200', '--heartbeat-timeout-ms', '300',
-      '--log-format', 'json', '--log-level', 'info', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+      '--log-format', 'json', '--log-level', 'info', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
     let pending = ''
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk
