@@ -4,13 +4,14 @@ import type { Logger, MeshConfig } from '@meshwork/core-mesh'
 import { AdminServer } from '../../admin/admin-server.js'
 import { hostForUrl, type ListenAddress } from '../../admin/http-listener.js'
 import { removeAdminEndpoint, writeAdminEndpoint } from '../../config/admin-files.js'
-import { loadNodeConfig, toMeshConfig, type NodeConfig } from '../../config/node-config.js'
+import { toMeshConfig, type NodeConfig } from '../../config/node-config.js'
 import { DEMO_CONVERGE_TIMEOUT_MS } from '../../constants.js'
 import { createLogger } from '../../logging.js'
 import { createPromMetrics, type PromMetrics } from '../../metrics.js'
 import type { CreateNode, RunnableMeshNode } from '../../node-api.js'
 import { registerShutdown, type ShutdownProcess } from '../../shutdown.js'
 import { nodeTextFiles, type TextFiles } from '../../text-files.js'
+import { loadCommandConfig } from './command-config.js'
 import type { DemoCommand } from '../args.js'
 import type { CliIo } from '../io.js'
 import { formatTable } from '../table.js'
@@ -48,14 +49,7 @@ export interface RunningDemo {
  */
 export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promise<void> {
   const files = deps.files ?? nodeTextFiles
-  const config = await loadNodeConfig({
-    argv: command.options.argv,
-    env: deps.env,
-    readFile: files.readFile,
-    writeFile: files.writeFile,
-    homeDir: deps.homeDir,
-    cwd: deps.cwd
-  })
+  const config = await loadCommandConfig(command.options.argv, deps)
   const logger = createLogger({ format: config.logFormat, level: config.logLevel, destination: deps.logDestination ?? 2, base: { service: 'meshwork-demo' } })
   const cleanups: Array<() => Promise<void>> = []
   // The nodes and the admin API stop in parallel: a demo of many nodes stops quickly.

@@ -1,10 +1,10 @@
 import type { DestinationStream } from 'pino'
-import { loadNodeConfig } from '../../config/node-config.js'
 import type { CreateNode } from '../../node-api.js'
 import { hostNode, type HostedNode } from '../../node-host.js'
 import type { ImportModule } from '../../plugins.js'
 import { registerShutdown, type ShutdownProcess } from '../../shutdown.js'
 import { nodeTextFiles, type TextFiles } from '../../text-files.js'
+import { loadCommandConfig } from './command-config.js'
 import type { StartCommand } from '../args.js'
 import type { CliIo } from '../io.js'
 
@@ -29,14 +29,7 @@ export interface StartDeps {
 /** `meshwork start`: runs a node until SIGTERM or SIGINT, then stops it gracefully. */
 export async function startCommand (command: StartCommand, deps: StartDeps): Promise<void> {
   const files = deps.files ?? nodeTextFiles
-  const config = await loadNodeConfig({
-    argv: command.options.argv,
-    env: deps.env,
-    readFile: files.readFile,
-    writeFile: files.writeFile,
-    homeDir: deps.homeDir,
-    cwd: deps.cwd
-  })
+  const config = await loadCommandConfig(command.options.argv, deps)
   const hosted = await hostNode(config, {
     createNode: deps.createNode,
     files,
