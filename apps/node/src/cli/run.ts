@@ -2,11 +2,7 @@
  * Dispatch: parse the command line, run the command, turn errors into a message on stderr and
  * an exit code (0 ok, 1 runtime error, 2 usage or configuration error).
  */
-import type { DestinationStream } from 'pino'
 import { errorMessage, errorName } from '../admin/http-errors.js'
-import type { CreateNode } from '../node-api.js'
-import type { ShutdownProcess } from '../shutdown.js'
-import type { TextFiles } from '../text-files.js'
 import { parseCliArgs } from './args.js'
 import { broadcastCommand } from './commands/broadcast.js'
 import { demoCommand } from './commands/demo.js'
@@ -17,18 +13,10 @@ import { sendCommand } from './commands/send.js'
 import { startCommand } from './commands/start.js'
 import { statusCommand } from './commands/status.js'
 import { EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE_ERROR, type ExitCode } from './exit-codes.js'
-import type { CliIo } from './io.js'
+import type { NodeCommandDeps } from './commands/command-config.js'
 
-export interface CliDeps {
-  createNode: CreateNode
-  env: Readonly<Record<string, string | undefined>>
-  io: CliIo
-  files?: TextFiles
-  homeDir?: string
-  cwd?: string
+export interface CliDeps extends NodeCommandDeps {
   fetch?: typeof fetch
-  logDestination?: number | DestinationStream
-  process?: ShutdownProcess
 }
 
 /** Errors that mean "you asked wrongly", not "it failed". */

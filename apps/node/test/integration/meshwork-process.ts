@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -73,5 +74,27 @@ export async function until (predicate: () => boolean | Promise<boolean>, what: 
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+/** Starts `meshwork` processes in fresh data directories; `cleanUp` kills them and removes the directories. */
+export class ProcessFixture {
+  private readonly processes: MeshworkProcess[] = []
+  private readonly dirs: string[] = []
+
+  constructor (private readonly token: string) {}
+
+  async spawn (args: string[] = [], env: Record<string, string> = {}): Promise<MeshworkProcess> {
+    const dir = await mkdtemp(join(tmpdir(), 'meshwork-proc-'))
+    this.dirs.push(dir)
+    const child = new MeshworkProcess(dir, this.token, args, env)
+    this.processes.push(child)
+    return child
+  }
+
+  async cleanUp (): Promise<void> {
+    for (const child of this.processes) child.kill('SIGKILL')
+    await Promise.all(this.processes.map(async child => await child.exit()))
+    await Promise.all(this.dirs.map(async dir => { await rm(dir, { recursive: true, force: true }) }))
   }
 }

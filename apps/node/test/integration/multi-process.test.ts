@@ -1,25 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { MeshworkProcess, until } from './meshwork-process.js'
+import { ProcessFixture, type MeshworkProcess, until } from './meshwork-process.js'
 
 const TOKEN = 'a'.repeat(24) + 'multi-process-test-token'
 
 describe('three meshwork processes over TCP', () => {
-  const processes: MeshworkProcess[] = []
-  const dirs: string[] = []
-  afterAll(async () => {
-    for (const p of processes) p.kill('SIGKILL')
-    await Promise.all(processes.map(async p => await p.exit()))
-    await Promise.all(dirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
-  })
+  const fixture = new ProcessFixture(TOKEN)
+  afterAll(async () => { await fixture.cleanUp() })
 
   async function launch (bootstrap: string[]): Promise<{ process: MeshworkProcess, peerId: string, addresses: string[] }> {
-    const dir = await mkdtemp(join(tmpdir(), 'meshwork-proc-'))
-    dirs.push(dir)
-    const process = new MeshworkProcess(dir, TOKEN, bootstrap.flatMap(address => ['--bootstrap', address]))
-    processes.push(process)
+    const process = await fixture.spawn(bootstrap.flatMap(address => ['--bootstrap', address]))
     const { peerId, addresses } = await process.ready()
     return { process, peerId, addresses }
   }

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { DestinationStream } from 'pino'
 import type { Logger, MeshConfig } from '@meshwork/core-mesh'
 import { AdminServer } from '../../admin/admin-server.js'
 import { hostForUrl, type ListenAddress } from '../../admin/http-listener.js'
@@ -9,24 +8,15 @@ import { DEMO_CONVERGE_TIMEOUT_MS } from '../../constants.js'
 import { createLogger } from '../../logging.js'
 import { createPromMetrics, type PromMetrics } from '../../metrics.js'
 import type { CreateNode, RunnableMeshNode } from '../../node-api.js'
-import { registerShutdown, type ShutdownProcess } from '../../shutdown.js'
-import { nodeTextFiles, type TextFiles } from '../../text-files.js'
-import { loadCommandConfig } from './command-config.js'
+import { registerShutdown } from '../../shutdown.js'
+import { nodeTextFiles } from '../../text-files.js'
+import { loadCommandConfig, type NodeCommandDeps } from './command-config.js'
 import type { DemoCommand } from '../args.js'
 import type { CliIo } from '../io.js'
 import { formatTable } from '../table.js'
 
-export interface DemoDeps {
-  /** Makes each (unstarted) mesh node. */
-  createNode: CreateNode
-  env: Readonly<Record<string, string | undefined>>
-  io: CliIo
-  files?: TextFiles
-  homeDir?: string
-  cwd?: string
-  /** Log lines; default stderr, so that stdout holds only the table. */
-  logDestination?: number | DestinationStream
-  process?: ShutdownProcess
+/** `logDestination` defaults to stderr, so that stdout holds only the table. */
+export interface DemoDeps extends NodeCommandDeps {
   shutdownTimeoutMs?: number
   /** How long to wait for every node to have a connected peer; default 15 s. */
   convergeTimeoutMs?: number

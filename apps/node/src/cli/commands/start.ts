@@ -1,26 +1,13 @@
-import type { DestinationStream } from 'pino'
-import type { CreateNode } from '../../node-api.js'
 import { hostNode, type HostedNode } from '../../node-host.js'
 import type { ImportModule } from '../../plugins.js'
-import { registerShutdown, type ShutdownProcess } from '../../shutdown.js'
-import { nodeTextFiles, type TextFiles } from '../../text-files.js'
-import { loadCommandConfig } from './command-config.js'
+import { registerShutdown } from '../../shutdown.js'
+import { nodeTextFiles } from '../../text-files.js'
+import { loadCommandConfig, type NodeCommandDeps } from './command-config.js'
 import type { StartCommand } from '../args.js'
-import type { CliIo } from '../io.js'
 
-export interface StartDeps {
-  /** Makes the (unstarted) mesh node from the resolved core-mesh config. */
-  createNode: CreateNode
-  env: Readonly<Record<string, string | undefined>>
-  io: CliIo
-  files?: TextFiles
-  homeDir?: string
-  cwd?: string
-  /** Log lines; default stdout. */
-  logDestination?: number | DestinationStream
+/** `logDestination` defaults to stdout. */
+export interface StartDeps extends NodeCommandDeps {
   importModule?: ImportModule
-  /** Where SIGTERM/SIGINT come from; default the real process. */
-  process?: ShutdownProcess
   shutdownTimeoutMs?: number
   /** Called once the node, its admin API and admin.json are up. */
   onReady?: (hosted: HostedNode) => void
