@@ -1,0 +1,85 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { PeerId, PeerStore } from '@libp2p/interface'
+import type { PeerIdString } from '@meshwork/core-mesh'
+import { checkDiversity, networkGroups, type DiversityLimits, type DiversityMember, type DiversityVerdict } from './address-diversity.js'
+import type { KadRoutingTable } from './kad-binding.js'
+import { commonPrefixLength, kadIdOfPeer } from './xor.js'
+
+export interface DiversityRefusal {
+  peer: PeerIdString
+  group: string
+  scope: 'bucket' | 'table'
+}
+
+/**
+ * Puts the address-diversity caps in front of kad-dht's routing table: every way a peer enters
+ * the table (connections, query responses, the peer store at start) goes through
+ * `routingTable.add`, which this wraps. Refused peers are never added.
+ */
+export class RoutingTableGuard {
+  private readonly groups = new Map<PeerIdString, string[]>()
+  private selfKadId: Uint8Array | undefined
+  private original: KadRoutingTable['add'] | undefined
+  refusals = 0
+
+  constructor (
+    private readonly table: KadRoutingTable,
+    private readonly peerStore: PeerStore,
+    private readonly self: PeerIdString,
+    private readonly limits: DiversityLimits,
+    private readonly refused: (refusal: DiversityRefusal) => void
+  ) {}
+
+  async install (): Promise<void> {
+    if (this.original !== undefined) return
+    this.selfKadId = await kadIdOfPeer(this.self)
+    const original = this.table.add.bind(this.table)
+    this.original = original
+    this.table.add = async (peerId, options) => {
+      const verdict = await this.check(peerId)
+      if (!verdict.allowed) {
+        this.refusals++
+        this.refused({ peer: peerId.toString(), group: verdict.group, scope: verdict.scope })
+        return
+      }
+      await original(peerId, options)
+    }
+  }
+
+  uninstall (): void {
+    if (this.original !== undefined) this.table.add = this.original
+    this.original = undefined
+  }
+
+  /** Whether `peer` may enter the table now. */
+  async check (peerId: PeerId): Promise<DiversityVerdict> {
+    const peer = peerId.toString()
+    const candidate: DiversityMember = { bucket: await this.bucketOf(peer), groups: await this.groupsOf(peerId) }
+    const members: DiversityMember[] = []
+    for (const entry of this.table.kb.toIterable()) {
+      const id = entry.peerId.toString()
+      if (id === peer || id === this.self) continue
+      members.push({ bucket: commonPrefixLength(this.selfKadId ?? new Uint8Array(32), entry.kadId), groups: await this.groupsOf(entry.peerId) })
+    }
+    return checkDiversity(candidate, members, this.limits)
+  }
+
+  private async bucketOf (peer: PeerIdString): Promise<number> {
+    return commonPrefixLength(this.selfKadId ?? new Uint8Array(32), await kadIdOfPeer(peer))
+  }
+
+  private async groupsOf (peerId: PeerId): Promise<string[]> {
+    const key = peerId.toString()
+    const cached = this.groups.get(key)
+    if (cached !== undefined) return cached
+    let addresses: string[] = []
+    try {
+      addresses = (await this.peerStore.get(peerIdFromString(key))).addresses.map(a => a.multiaddr.toString())
+    } catch {}
+    const groups = networkGroups(addresses, this.limits)
+    if (this.groups.size > 10_000) this.groups.clear()
+    // Addresses may come later (identify); only cache what was known.
+    if (addresses.length > 0) this.groups.set(key, groups)
+    return groups
+  }
+}
