@@ -73,6 +73,7 @@ export function parseContentRecordKey (key: Uint8Array): CID {
   if (cid.version !== 1 || cid.code !== raw.code || cid.multihash.code !== sha256.code) {
     throw new InvalidKeyError('content key must hold a CIDv1 raw sha2-256')
   }
+  if (CID.createV1(cid.code, cid.multihash).toString() !== text.slice(prefix.length)) throw new InvalidKeyError('content key must hold its CID in canonical base32')
   return cid
 }
 

@@ -2,7 +2,7 @@ import { Record as DhtRecord, type QueryEvent } from '@libp2p/kad-dht'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Key } from 'interface-datastore'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
-import { NotStartedError, type AbortOptions, type Logger, type MeshEvents, type PeerIdString, type PeerRegistryView, type TypedEventTarget } from '@meshwork/core-mesh'
+import { NotStartedError, TypedEvents, type AbortOptions, type Logger, type MeshEvents, type PeerIdString, type PeerRegistryView, type TypedEventTarget } from '@meshwork/core-mesh'
 import type { CID } from 'multiformats/cid'
 import type { PrivateKey } from '@libp2p/interface'
 import { InvalidRecordError, PeerNotFoundError, QueryTimeoutError, RecordNotFoundError } from './errors.js'
@@ -79,6 +79,16 @@ export interface DhtStatus {
   invalidRecords: number
 }
 
+/** Events a {@link MeshDht} emits. */
+export interface DhtEvents {
+  /** A record was refused (asked to store it, or received in a lookup); `error` says why. */
+  'record:rejected': { key: string, error: Error }
+  /** The routing table refused a peer: an address-diversity cap was reached. */
+  'diversity:refused': DiversityRefusal
+  /** The node switched between DHT client and server mode. */
+  'mode': { mode: DhtMode }
+}
+
 const SEQUENCE_LOOKUP_MS = 5_000
 const RECORD_PREFIX = '/dht/record'
 
@@ -88,7 +98,7 @@ const RECORD_PREFIX = '/dht/record'
  * `node.service<MeshDht>('dht')`. Every query takes an AbortSignal, a time limit and an
  * `onProgress` handler for typed progress events.
  */
-export class MeshDht {
+export class MeshDht extends TypedEvents<DhtEvents> {
   readonly rules: RecordRules
   private readonly log: Logger
   private readonly sequences = new Map<string, bigint>()
@@ -105,6 +115,7 @@ export class MeshDht {
     private readonly components: DhtComponents,
     rules: RecordRules
   ) {
+    super()
     this.rules = rules
     this.log = components.logger.child({ component: 'dht' })
   }
@@ -293,6 +304,7 @@ export class MeshDht {
     this.invalidRecords++
     this.lastRejection = error
     this.log.debug({ key, error: error.name, message: error.message }, 'record refused')
+    this.emit('record:rejected', { key, error })
   }
 
   /** The raw bytes this node's datastore holds for a key. */
@@ -391,6 +403,7 @@ export class MeshDht {
 
   private onDiversityRefusal (refusal: DiversityRefusal): void {
     this.log.debug({ ...refusal }, 'routing table refused a peer: address-diversity cap')
+    this.emit('diversity:refused', refusal)
   }
 
   private async applyAutoMode (): Promise<void> {
@@ -400,6 +413,7 @@ export class MeshDht {
     if (mode !== kad.getMode()) {
       this.log.info({ mode }, 'DHT mode changed')
       await kad.setMode(mode)
+      this.emit('mode', { mode })
     }
   }
 

@@ -84,7 +84,12 @@ export async function verifySignedRecord (key: Uint8Array, bytes: Uint8Array, no
   const expiresAt = Number(record.expiresAt)
   if (expiresAt <= now) throw new RecordExpiredError(`record expired at ${new Date(expiresAt).toISOString()}`)
   if (expiresAt > now + limits.maxLifetimeMs) throw new RecordExpiredError(`record claims to live until ${new Date(expiresAt).toISOString()}, beyond the maximum lifetime`)
-  const valid = await publicKey.verify(signingPayload({ ...record, signature: new Uint8Array(0) }), record.signature)
+  let valid: boolean
+  try {
+    valid = await publicKey.verify(signingPayload({ ...record, signature: new Uint8Array(0) }), record.signature)
+  } catch (err) {
+    throw new RecordSignatureError(`signature on ${owner}/${name} is not a signature: ${(err as Error).message}`, { cause: err })
+  }
   if (!valid) throw new RecordSignatureError(`signature on ${owner}/${name} does not verify`)
   return { owner, name, value: record.value, sequence: record.sequence, expiresAt }
 }
