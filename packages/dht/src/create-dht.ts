@@ -40,8 +40,13 @@ export function meshDht (options: MeshDhtOptions = {}): MeshDhtParts {
       selectors: rules.selectors,
       peerInfoMapper: meshAddressFilter({ allowPrivate: resolved.network === 'private' }),
       initialQuerySelfInterval: 500,
+      incomingMessageTimeout: resolved.rpcTimeoutMs,
       logPrefix: 'meshwork:dht'
     })(components) as KadService
+    // kad-dht 16.4 documents `incomingMessageTimeout` but never hands it to its RPC handler,
+    // which keeps 10 s; set the field the handler reads on every inbound stream.
+    const rpc = (kad as unknown as { rpc?: { incomingMessageTimeout?: number } }).rpc
+    if (rpc !== undefined) rpc.incomingMessageTimeout = resolved.rpcTimeoutMs
     binding.attach(kad, components)
     return kad
   }

@@ -29,6 +29,11 @@ export interface MeshDhtOptions {
   diversity?: Partial<DiversityLimits> | false
   /** Default time limit of a query, in ms. Default 30 s. */
   queryTimeoutMs?: number
+  /**
+   * An inbound RPC stream must deliver its request within this many ms, or it is reset. This
+   * is what cuts off a peer that sends a never-ending length prefix. Default 5 s.
+   */
+  rpcTimeoutMs?: number
   /** Random-walk discovery: time between walks, in ms. Default 60 s. */
   randomWalkIntervalMs?: number
   /** Bootstrap multiaddrs (with `/p2p/<id>`) the discovery plugin reports at start. */
@@ -48,6 +53,7 @@ export interface ResolvedDhtOptions {
   defaultRecordTtlMs: number
   diversity: DiversityLimits | false
   queryTimeoutMs: number
+  rpcTimeoutMs: number
   randomWalkIntervalMs: number
   bootstrap: string[]
   now: () => number
@@ -75,6 +81,7 @@ export function resolveDhtOptions (options: MeshDhtOptions = {}): ResolvedDhtOpt
     defaultRecordTtlMs: positive(options.defaultRecordTtlMs, 24 * HOUR, 'dht.defaultRecordTtlMs'),
     diversity,
     queryTimeoutMs: positive(options.queryTimeoutMs, 30_000, 'dht.queryTimeoutMs'),
+    rpcTimeoutMs: positive(options.rpcTimeoutMs, 5_000, 'dht.rpcTimeoutMs'),
     randomWalkIntervalMs: positive(options.randomWalkIntervalMs, 60_000, 'dht.randomWalkIntervalMs'),
     bootstrap: options.bootstrap ?? [],
     now: options.now ?? Date.now
