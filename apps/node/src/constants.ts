@@ -27,6 +27,13 @@ export const DEFAULT_CLIENT_TIMEOUT_MS = 5_000
 /** After SIGTERM/SIGINT, the process exits by force if stopping takes longer than this. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
 
+/** The private DHT's name when none is configured: the same default as `@meshwork/dht`'s. */
+export const DEFAULT_DHT_MESH_ID = 'default'
+/** How long the admin API lets a DHT query run: under the operation timeout, so that the DHT's own QueryTimeoutError answers. */
+export const ADMIN_DHT_QUERY_TIMEOUT_MS = 15_000
+/** `meshwork dht …` waits this long by default: a DHT put is a lookup and a query, each up to ADMIN_DHT_QUERY_TIMEOUT_MS. */
+export const DEFAULT_DHT_CLIENT_TIMEOUT_MS = 30_000
+
 export const DEFAULT_DEMO_NODES = 3
 export const MAX_DEMO_NODES = 100
 /** How long `demo` waits for every node to have a connected peer before printing the table. */

@@ -1,4 +1,5 @@
 import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
+import type { MeshDht } from '@meshwork/dht'
 
 /**
  * What the reference node needs from a mesh node. core-mesh's `MeshNode` satisfies it
@@ -19,7 +20,12 @@ export interface MeshNodeApi {
   /** Broadcasts arriving at this node (call after `start`); returns an unsubscribe function. */
   onBroadcast(handler: (message: { origin: string, from: string, data: Uint8Array, hops: number }) => void): () => void
   addEventListener<K extends keyof MeshEvents & string>(type: K, listener: (event: CustomEvent<MeshEvents[K]>) => void, options?: AddEventListenerOptions | boolean): void
+  /** A service the config's factories created, by name (the DHT is `dht`); undefined when there is none. */
+  service<T>(name: string): T | undefined
 }
+
+/** What the admin API uses of the node's DHT; `@meshwork/dht`'s `MeshDht` satisfies it. */
+export type NodeDht = Pick<MeshDht, 'put' | 'get' | 'provide' | 'findProviders' | 'findPeer' | 'status'>
 
 /** A node the CLI owns: it starts it and stops it. */
 export interface RunnableMeshNode extends MeshNodeApi {

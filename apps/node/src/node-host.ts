@@ -1,7 +1,8 @@
 /**
  * Hosts one mesh node the way `meshwork start` runs it: pino logs, Prometheus metrics, plugins
- * from module paths, the loopback admin API (and the metrics listener when `metricsPort` is
- * set), and `<dataDir>/admin.json` for the client commands. `stop` undoes all of it.
+ * from module paths, the DHT (unless disabled), the loopback admin API (and the metrics
+ * listener when `metricsPort` is set), and `<dataDir>/admin.json` for the client commands.
+ * `stop` undoes all of it.
  */
 import type { DestinationStream } from 'pino'
 import type { AbortOptions, Logger, MeshConfig } from '@meshwork/core-mesh'
@@ -13,6 +14,7 @@ import { createLogger } from './logging.js'
 import { createPromMetrics, type PromMetrics } from './metrics.js'
 import { MetricsServer } from './metrics-server.js'
 import type { CreateNode, RunnableMeshNode } from './node-api.js'
+import { addDht, dhtHealth, dhtOf } from './node-dht.js'
 import { importPluginModule, loadPlugins, type ImportModule } from './plugins.js'
 import { nodeTextFiles, type TextFiles } from './text-files.js'
 
@@ -46,13 +48,13 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
   })
   const metrics = createPromMetrics()
   const plugins = await loadPlugins(config.plugins, deps.importModule ?? importPluginModule)
-  const meshConfig: MeshConfig = {
+  const meshConfig: MeshConfig = addDht({
     ...toMeshConfig(config),
     logger: logger.child({ component: 'mesh' }),
     metrics,
     ...(plugins.discovery.length > 0 ? { discovery: plugins.discovery } : {}),
     ...(plugins.router !== undefined ? { router: plugins.router } : {})
-  }
+  }, config.dht)
 
   const cleanups: Array<() => Promise<void>> = []
   const stopAll = async (): Promise<void> => {
@@ -76,9 +78,11 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
     await node.start()
     const nodeLogger = logger.child({ peerId: node.peerId })
     logNodeEvents(node, nodeLogger)
+    const dht = dhtOf(node)
 
     const admin = new AdminServer({
       node,
+      dht,
       token: config.admin.token,
       host: config.admin.host,
       port: config.admin.port,
@@ -103,6 +107,7 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
       admin: `http://${hostForUrl(adminAddress.host)}:${adminAddress.port}`,
       ...(metricsAddress !== undefined ? { metricsPort: metricsAddress.port } : {}),
       joinPolicy: config.joinPolicy,
+      dht: dhtHealth(dht),
       dataDir: config.dataDir
     }, 'node started')
 

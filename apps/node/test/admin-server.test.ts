@@ -3,12 +3,11 @@ import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { AdminServer, type AdminServerOptions } from '../src/admin/admin-server.js'
 import { createPromMetrics } from '../src/metrics.js'
-import { FakeNode, rejectionName } from './fakes.js'
+import { FakeDht, FakeNode, rejectionName } from './fakes.js'
+import { httpCall, type Answer } from './http-call.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
 const AUTH = { authorization: `Bearer ${TOKEN}` }
-
-interface Answer { status: number, headers: Headers, text: string, json: any }
 
 describe('AdminServer over real HTTP', () => {
   let node: FakeNode
@@ -23,11 +22,7 @@ describe('AdminServer over real HTTP', () => {
   }
 
   async function call (method: string, path: string, init: { headers?: Record<string, string>, body?: string } = {}): Promise<Answer> {
-    const response = await fetch(base + path, { method, headers: init.headers, body: init.body })
-    const text = await response.text()
-    let json: unknown
-    try { json = JSON.parse(text) } catch { json = undefined }
-    return { status: response.status, headers: response.headers, text, json }
+    return await httpCall(base, method, path, init)
   }
 
   beforeEach(async () => {
@@ -107,15 +102,23 @@ describe('AdminServer over real HTTP', () => {
       expect(await call('GET', '/api/peers', { headers: AUTH })).toMatchObject({ status: 200, json: { peers: node.peerList } })
     })
 
-    it('GET /api/health adds identity and addresses to the health report', async () => {
+    it('GET /api/health adds identity, addresses and the DHT (off here) to the health report', async () => {
       node.healthReport = { status: 'CRITICAL', members: 2, unreachable: 1 }
       expect((await call('GET', '/api/health', { headers: AUTH })).json).toEqual({
         peerId: '12D3KooWSelf',
         addresses: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWSelf'],
         status: 'CRITICAL',
         members: 2,
-        unreachable: 1
+        unreachable: 1,
+        dht: { enabled: false }
       })
+    })
+
+    it('GET /api/health reports the DHT\'s status when the node has one', async () => {
+      await server.stop()
+      const dht = new FakeDht()
+      await startServer({ dht })
+      expect((await call('GET', '/api/health', { headers: AUTH })).json.dht).toEqual({ enabled: true, ...dht.statusReport })
     })
 
     it('GET /api/routes lists the route table', async () => {

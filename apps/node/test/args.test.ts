@@ -18,7 +18,9 @@ describe('parseCliArgs', () => {
     [['help'], { name: 'help' }],
     [['help', 'send'], { name: 'help', topic: 'send' }],
     [['peers', '--help'], { name: 'help', topic: 'peers' }],
-    [['demo', '-h', '--nodes', '0'], { name: 'help', topic: 'demo' }]
+    [['demo', '-h', '--nodes', '0'], { name: 'help', topic: 'demo' }],
+    [['help', 'dht'], { name: 'help', topic: 'dht' }],
+    [['dht', 'get', '--help'], { name: 'help', topic: 'dht' }]
   ])('%j is help', (argv, expected) => {
     expect(parseCliArgs(argv)).toEqual(expected)
   })
@@ -45,6 +47,24 @@ describe('parseCliArgs', () => {
 
   it('takes the text of broadcast', () => {
     expect(parseCliArgs(['broadcast', 'hi', 'all', '--json'])).toMatchObject({ name: 'broadcast', text: 'hi all', options: { json: true } })
+  })
+
+  it.each<[string[], unknown]>([
+    [['dht', 'put', 'greeting', 'hello', 'mesh'], { kind: 'put', name: 'greeting', value: 'hello mesh' }],
+    [['dht', 'put', 'greeting', 'hi', '--ttl', '60000'], { kind: 'put', name: 'greeting', value: 'hi', ttlMs: 60_000 }],
+    [['dht', 'get', 'greeting'], { kind: 'get', name: 'greeting' }],
+    [['dht', 'get', '12D3KooWx', 'greeting'], { kind: 'get', owner: '12D3KooWx', name: 'greeting' }],
+    [['dht', 'provide', 'service/search'], { kind: 'provide', name: 'service/search' }],
+    [['dht', 'find-providers', 'service/search'], { kind: 'find-providers', name: 'service/search' }],
+    [['dht', 'find-peer', '12D3KooWx'], { kind: 'find-peer', peer: '12D3KooWx' }]
+  ])('parses %j', (argv, action) => {
+    expect(parseCliArgs(argv)).toEqual({ name: 'dht', action, options: { json: false, timeoutMs: 30_000, argv: argv.slice(1) } })
+  })
+
+  it('gives the dht commands their client flags, with a longer default timeout', () => {
+    expect(parseCliArgs(['dht', 'get', 'n', '--json', '--timeout', '900', '--data-dir', '/d'])).toMatchObject({
+      name: 'dht', options: { json: true, timeoutMs: 900 }
+    })
   })
 
   it('parses demo --nodes and --duration', () => {
@@ -76,7 +96,20 @@ describe('parseCliArgs', () => {
     [['demo', '--nodes', '101'], '--nodes takes an integer from 1 to 100'],
     [['demo', '--nodes', '2.5'], '--nodes takes an integer'],
     [['demo', '--duration', '-1'], '--duration'],
-    [['demo', '--duration', 'forever'], '--duration']
+    [['demo', '--duration', 'forever'], '--duration'],
+    [['dht'], '"dht" needs an action: put, get, provide, find-providers, find-peer'],
+    [['dht', 'delete', 'x'], 'unknown dht action "delete"'],
+    [['dht', 'put', 'name'], '"dht put" is missing arguments; see "meshwork help dht"'],
+    [['dht', 'get'], '"dht get" is missing arguments'],
+    [['dht', 'get', 'owner', 'name', 'extra'], '"dht get" does not take "extra"'],
+    [['dht', 'provide', 'a', 'b'], '"dht provide" does not take "b"'],
+    [['dht', 'find-providers'], '"dht find-providers" is missing arguments'],
+    [['dht', 'find-peer'], '"dht find-peer" is missing arguments'],
+    [['dht', 'get', 'name', '--ttl', '5'], '--ttl is an option of "dht put" only'],
+    [['dht', 'put', 'n', 'v', '--ttl', 'soon'], '--ttl takes an integer'],
+    [['dht', 'put', 'n', 'v', '--ttl', '0'], '--ttl takes an integer'],
+    [['dht', 'get', 'n', '--listen', '/ip4/0.0.0.0/tcp/1'], '--listen is not an option of "dht"'],
+    [['status', '--ttl', '5'], '--ttl is not an option of "status"']
   ])('refuses %j with a UsageError', (argv, message) => {
     const error = usageError(argv)
     expect(error.name).toBe('UsageError')
@@ -87,9 +120,17 @@ describe('parseCliArgs', () => {
 describe('usageText', () => {
   it('lists every command, and each command has its own text', () => {
     const summary = usageText()
-    for (const command of ['start', 'status', 'peers', 'send', 'broadcast', 'demo', 'keygen', 'help']) {
+    for (const command of ['start', 'status', 'peers', 'send', 'broadcast', 'dht', 'demo', 'keygen', 'help']) {
       expect(summary).toContain(`  ${command}`)
       expect(usageText(command as 'start')).toContain(`meshwork ${command}`)
     }
+  })
+
+  it('documents every dht action and the DHT flags of start', () => {
+    for (const action of ['put <name> <value> [--ttl <ms>]', 'get [<owner>] <name>', 'provide <name>', 'find-providers <name>', 'find-peer <peer id>']) {
+      expect(usageText('dht')).toContain(action)
+    }
+    expect(usageText('dht')).toContain('(default 30000)')
+    for (const flag of ['--dht, --no-dht', '--dht-network', '--dht-mesh-id', '--dht-mode']) expect(usageText('start')).toContain(flag)
   })
 })

@@ -1,7 +1,11 @@
-/** Stub components for the tests: a mesh node, an in-memory file system, a signal source. */
+/** Stub components for the tests: a mesh node, its DHT, an in-memory file system, a signal source. */
 import { EventEmitter } from 'node:events'
 import type { HealthReport, MeshConfig, MeshEvents, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
-import type { RunnableMeshNode } from '../src/node-api.js'
+import {
+  PeerNotFoundError, RecordNotFoundError, type DhtQueryOptions, type DhtStatus, type FoundPeer, type Provider,
+  type PutOptions, type PutResult, type SignedRecordResult
+} from '@meshwork/dht'
+import type { NodeDht, RunnableMeshNode } from '../src/node-api.js'
 import type { ShutdownProcess } from '../src/shutdown.js'
 import type { TextFiles } from '../src/text-files.js'
 
@@ -16,10 +20,16 @@ export class FakeNode implements RunnableMeshNode {
   readonly broadcasts: Uint8Array[] = []
   /** Replaces send's behaviour (to throw, or to wait for the abort signal). */
   onSend: ((peer: string, data: Uint8Array, signal?: AbortSignal) => Promise<void>) | undefined
+  /** What `service(name)` finds, e.g. a FakeDht under `dht`. */
+  readonly services = new Map<string, unknown>()
   starts = 0
   stops = 0
 
   constructor (readonly peerId = '12D3KooWSelf', readonly config: MeshConfig = {}) {}
+
+  service<T> (name: string): T | undefined {
+    return this.services.get(name) as T | undefined
+  }
 
   addresses (): string[] {
     return [`/ip4/127.0.0.1/tcp/4001/p2p/${this.peerId}`]
@@ -51,6 +61,68 @@ export class FakeNode implements RunnableMeshNode {
 
   async start (): Promise<void> { this.starts++ }
   async stop (): Promise<void> { this.stops++ }
+}
+
+/** Peer ids that parse (the admin API checks them), for the DHT tests. */
+export const PEER_A = '12D3KooWHT8KaEY7Su1a9vkGQnLuGsE6z3V6Gu6255xcNqETugL8'
+export const PEER_B = '12D3KooWHvyu6cEE8Nz2bkUtoiHNUzTNGQZ7c7vbr5LgiGu1ivsz'
+
+/** An in-memory DHT: records by owner and name, providers by name, peers it can find. */
+export class FakeDht implements NodeDht {
+  readonly records = new Map<string, SignedRecordResult>()
+  readonly providers = new Map<string, Provider[]>()
+  readonly peers = new Map<string, FoundPeer>()
+  /** The options of every query, in order. */
+  readonly queries: Array<DhtQueryOptions & { ttlMs?: number, limit?: number }> = []
+  /** Runs before every query: throw a typed error, or wait for the abort signal. */
+  onQuery: ((options: DhtQueryOptions) => Promise<void>) | undefined
+  statusReport: DhtStatus = { mode: 'server', protocol: '/meshwork/default/kad/1.0.0', routingTableSize: 2, diversityRefusals: 0, invalidRecords: 0 }
+
+  constructor (readonly self = PEER_A, readonly now = 1_700_000_000_000) {}
+
+  async put (name: string, value: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
+    await this.query(options)
+    const sequence = (this.records.get(`${this.self}/${name}`)?.sequence ?? 0n) + 1n
+    this.records.set(`${this.self}/${name}`, {
+      owner: this.self, name, value, sequence, expiresAt: this.now + (options.ttlMs ?? 86_400_000), queried: 2, hops: 1
+    })
+    return { key: `/mw-signed/${this.self}/${name}`, sequence, storedAt: [PEER_B] }
+  }
+
+  async get (owner: string, name: string, options: DhtQueryOptions = {}): Promise<SignedRecordResult> {
+    await this.query(options)
+    const record = this.records.get(`${owner}/${name}`)
+    if (record === undefined) throw new RecordNotFoundError(`no valid record for /mw-signed/${owner}/${name}`)
+    return record
+  }
+
+  async provide (what: Parameters<NodeDht['provide']>[0], options: DhtQueryOptions = {}): Promise<{ cid: string }> {
+    await this.query(options)
+    const name = String(what)
+    this.providers.set(name, [...(this.providers.get(name) ?? []), { id: this.self, addresses: [`/ip4/127.0.0.1/tcp/4001/p2p/${this.self}`] }])
+    return { cid: `bafkfake${name}` }
+  }
+
+  async findProviders (what: Parameters<NodeDht['findProviders']>[0], options: DhtQueryOptions & { limit?: number } = {}): Promise<Provider[]> {
+    await this.query(options)
+    return (this.providers.get(String(what)) ?? []).slice(0, options.limit ?? 20)
+  }
+
+  async findPeer (peer: string, options: DhtQueryOptions = {}): Promise<FoundPeer> {
+    await this.query(options)
+    const found = this.peers.get(peer)
+    if (found === undefined) throw new PeerNotFoundError(`no peer in the DHT knows ${peer}`)
+    return found
+  }
+
+  status (): DhtStatus {
+    return this.statusReport
+  }
+
+  private async query (options: DhtQueryOptions): Promise<void> {
+    this.queries.push(options)
+    await this.onQuery?.(options)
+  }
 }
 
 export function peerRecord (id: string, status: PeerRecord['status'], rttMs?: number): PeerRecord {

@@ -91,6 +91,38 @@ describe('loadNodeConfig precedence: flags > environment > config file > default
       file: { plugins: { discovery: ['./file-plugin.js'] } },
       read: config => config.plugins.discovery,
       values: [['/work/flag-plugin.js'], ['env-plugin-package'], ['/etc/file-plugin.js'], []]
+    },
+    {
+      field: 'dht.enabled',
+      flag: ['--dht'],
+      env: { MESHWORK_DHT: 'off' },
+      file: { dht: { enabled: true } },
+      read: config => config.dht.enabled,
+      values: [true, false, true, true]
+    },
+    {
+      field: 'dht.network',
+      flag: ['--dht-network', 'public'],
+      env: { MESHWORK_DHT_NETWORK: 'private' },
+      file: { dht: { network: 'public' } },
+      read: config => config.dht.network,
+      values: ['public', 'private', 'public', 'private']
+    },
+    {
+      field: 'dht.meshId',
+      flag: ['--dht-mesh-id', 'flag-mesh'],
+      env: { MESHWORK_DHT_MESH_ID: 'env.mesh' },
+      file: { dht: { meshId: 'file_mesh' } },
+      read: config => config.dht.meshId,
+      values: ['flag-mesh', 'env.mesh', 'file_mesh', 'default']
+    },
+    {
+      field: 'dht.mode',
+      flag: ['--dht-mode', 'server'],
+      env: { MESHWORK_DHT_MODE: 'client' },
+      file: { dht: { mode: 'server' } },
+      read: config => config.dht.mode,
+      values: ['server', 'client', 'server', 'auto']
     }
   ]
 
@@ -132,8 +164,14 @@ describe('loadNodeConfig precedence: flags > environment > config file > default
       admin: { host: '127.0.0.1', port: 7700, token: TOKEN },
       logFormat: 'json',
       logLevel: 'info',
-      plugins: { discovery: [] }
+      plugins: { discovery: [] },
+      dht: { enabled: true, network: 'private', meshId: 'default', mode: 'auto' }
     })
+  })
+
+  it('turns the DHT off with --no-dht, keeping its other settings', async () => {
+    const config = await load({ argv: ['--no-dht'], file: { dht: { mode: 'client' } } })
+    expect(config.dht).toEqual({ enabled: false, network: 'private', meshId: 'default', mode: 'client' })
   })
 
   it('makes the join policy KEY_REQUIRED when only a mesh key is given', async () => {
@@ -199,6 +237,13 @@ describe('loadNodeConfig validation', () => {
     { why: 'the metrics port equal to the admin port', layers: { argv: ['--metrics-port', '7700'] }, names: ['metricsPort', 'flag --metrics-port'] },
     { why: 'an unknown field in the file', layers: { file: { listn: [] } }, names: ['listn', 'unknown field', 'config file'] },
     { why: 'an unknown nested field in the file', layers: { file: { admin: { prot: 1 } } }, names: ['admin.prot', 'unknown field'] },
+    { why: 'an unknown DHT network', layers: { argv: ['--dht-network', 'ipfs'] }, names: ['dht.network', 'private, public', 'flag --dht-network'] },
+    { why: 'an unknown DHT mode', layers: { env: { MESHWORK_DHT_MODE: 'peer' } }, names: ['dht.mode', 'auto, client, server', 'MESHWORK_DHT_MODE'] },
+    { why: 'a DHT mesh id with a space', layers: { file: { dht: { meshId: 'my mesh' } } }, names: ['dht.meshId: must be 1-64 letters', 'config file /etc/meshwork.json'] },
+    { why: 'a DHT mesh id on the public DHT', layers: { argv: ['--dht-network', 'public', '--dht-mesh-id', 'mine'] }, names: ['dht.meshId', 'applies only when dht.network is private', 'flag --dht-mesh-id'] },
+    { why: 'a DHT switch that is not a boolean', layers: { env: { MESHWORK_DHT: 'sometimes' } }, names: ['dht.enabled', 'MESHWORK_DHT'] },
+    { why: 'a DHT section that is not an object', layers: { file: { dht: true } }, names: ['dht: expected an object', 'config file'] },
+    { why: 'an unknown field in the DHT section', layers: { file: { dht: { kBucket: 20 } } }, names: ['dht.kBucket', 'unknown field'] },
     { why: 'a file that is not an object', layers: { file: [1, 2] }, names: ['must hold a JSON object'] }
   ])('rejects $why with an InvalidConfigError naming field and source', async ({ layers, names }) => {
     const error = await configError(layers as Layers)

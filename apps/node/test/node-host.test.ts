@@ -6,7 +6,7 @@ import { createPromMetrics } from '../src/metrics.js'
 import { MetricsServer } from '../src/metrics-server.js'
 import { hostNode } from '../src/node-host.js'
 import type { ImportModule } from '../src/plugins.js'
-import { FakeNode, memoryFiles, type MemoryFiles } from './fakes.js'
+import { FakeDht, FakeNode, memoryFiles, type MemoryFiles } from './fakes.js'
 
 const discovery = defineService({ name: 'test-discovery' }, () => ({}))
 const router = defineService({ name: 'test-router' }, () => ({}))
@@ -37,7 +37,9 @@ describe('hostNode', () => {
       importModule
     })
     try {
-      expect(given?.discovery).toEqual([discovery])
+      // The DHT comes after the plugins: its discovery is added to theirs, not in their place.
+      expect(given?.discovery?.[0]).toBe(discovery)
+      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['test-discovery', 'dht-discovery'])
       expect(given?.router).toBe(router)
       expect(given?.metrics).toBe(hosted.metrics)
       expect(JSON.parse(files.files.get('/data/admin.json') ?? '')).toEqual({ host: '127.0.0.1', port: hosted.admin.port })
@@ -55,6 +57,47 @@ describe('hostNode', () => {
     expect(node.stops).toBe(1)
     expect(files.files.has('/data/admin.json')).toBe(false)
     expect(await fetch(`http://127.0.0.1:${hosted.admin.port}/health`).then(() => 'open', () => 'closed')).toBe('closed')
+  })
+
+  it('adds the DHT to the mesh config, serves it on the admin API and logs its status', async () => {
+    const files = memoryFiles()
+    const logs = logSink()
+    const node = new FakeNode()
+    const dht = new FakeDht(node.peerId)
+    node.services.set('dht', dht)
+    let given: MeshConfig | undefined
+    const token = 'host-test-token-0123456789'
+    const hosted = await hostNode(await config(files, ['--admin-token', token, '--dht-network', 'public', '--dht-mode', 'client']), {
+      createNode: async (meshConfig) => { given = meshConfig; return node },
+      files,
+      logDestination: logs.stream
+    })
+    try {
+      expect(Object.keys(given?.libp2pServices ?? {})).toEqual(['dht'])
+      expect(given?.services?.map(factory => factory.meta.name)).toEqual(['dht'])
+      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['dht-discovery'])
+      const status = await fetch(`http://127.0.0.1:${hosted.admin.port}/api/dht/status`, { headers: { authorization: `Bearer ${token}` } })
+      expect(await status.json()).toEqual(dht.statusReport)
+      expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: true, ...dht.statusReport } }))
+    } finally {
+      await hosted.stop()
+    }
+  })
+
+  it('leaves the DHT out with --no-dht: no libp2p service, no mesh service, no discovery', async () => {
+    const files = memoryFiles()
+    const logs = logSink()
+    let given: MeshConfig | undefined
+    const hosted = await hostNode(await config(files, ['--no-dht']), {
+      createNode: async (meshConfig) => { given = meshConfig; return new FakeNode() },
+      files,
+      logDestination: logs.stream
+    })
+    await hosted.stop()
+    expect(given?.libp2pServices).toBeUndefined()
+    expect(given?.services).toBeUndefined()
+    expect(given?.discovery).toBeUndefined()
+    expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: false } }))
   })
 
   it('creates no node when a plugin cannot be loaded', async () => {

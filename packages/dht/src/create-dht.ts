@@ -64,7 +64,7 @@ export function meshDht (options: MeshDhtOptions = {}): MeshDhtParts {
       (components) => new DhtDiscovery(binding, {
         intervalMs: resolved.randomWalkIntervalMs,
         bootstrap: resolved.bootstrap,
-        walkTimeoutMs: Math.min(resolved.queryTimeoutMs, resolved.randomWalkIntervalMs)
+        walkTimeoutMs: resolved.queryTimeoutMs
       }, components.clock, components.random)
     )
   }

@@ -5,7 +5,7 @@ import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { NotStartedError, TypedEvents, type AbortOptions, type Logger, type MeshEvents, type PeerIdString, type PeerRegistryView, type TypedEventTarget } from '@meshwork/core-mesh'
 import type { CID } from 'multiformats/cid'
 import type { PrivateKey } from '@libp2p/interface'
-import { InvalidRecordError, PeerNotFoundError, QueryTimeoutError, RecordNotFoundError } from './errors.js'
+import { InvalidKeyError, InvalidRecordError, PeerNotFoundError, QueryTimeoutError, RecordNotFoundError } from './errors.js'
 import type { KadBinding, KadService } from './kad-binding.js'
 import { contentCid, contentRecordKey, decodeKey, encodeKey, parseContentRecordKey, serviceCid, signedRecordKey } from './keys.js'
 import type { ResolvedDhtOptions } from './options.js'
@@ -266,7 +266,7 @@ export class MeshDht extends TypedEvents<DhtEvents> {
   /** A peer's addresses, from the DHT; `PeerNotFoundError` when no one knows it. */
   async findPeer (peer: PeerIdString, options: DhtQueryOptions = {}): Promise<FoundPeer> {
     const { kad } = this.binding.require()
-    const target = peerIdFromString(peer)
+    const target = parsePeerId(peer)
     let found: FoundPeer | undefined
     const stats = await this.run(options, (signal) => kad.findPeer(target, { signal }), (event, progress) => {
       if (event.name !== 'FINAL_PEER' || !event.peer.id.equals(target)) return false
@@ -424,6 +424,14 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     } catch (err) {
       this.log.debug({ remote: peer, err: (err as Error).message }, 'could not seed the routing table')
     }
+  }
+}
+
+function parsePeerId (peer: PeerIdString): ReturnType<typeof peerIdFromString> {
+  try {
+    return peerIdFromString(peer)
+  } catch (err) {
+    throw new InvalidKeyError(`not a peer id: ${peer}`, { cause: err })
   }
 }
 

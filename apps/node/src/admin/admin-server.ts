@@ -6,11 +6,12 @@
  * |-----------------------|-------|---------------------------------------------------------------|
  * | `GET /health`         | no    | `{ status, members, unreachable }`; 200, or 503 when CRITICAL |
  * | `GET /metrics`        | no    | Prometheus text                                               |
- * | `GET /api/health`     | yes   | `{ peerId, addresses, status, members, unreachable }`         |
+ * | `GET /api/health`     | yes   | `{ peerId, addresses, status, members, unreachable, dht }`    |
  * | `GET /api/peers`      | yes   | `{ peers: PeerRecord[] }`                                     |
  * | `GET /api/routes`     | yes   | `{ routes: RouteEntry[] }`                                    |
  * | `POST /api/send`      | yes   | body `{ peer, data }` or `{ peer, dataBase64 }` → `{ peer, bytes }` |
  * | `POST /api/broadcast` | yes   | body `{ data }` or `{ dataBase64 }` → `{ id, bytes }` (id in hex) |
+ * | `/api/dht/*`          | yes   | put, get, provide, providers, peer, status: see `dht-routes.ts` |
  *
  * Errors answer `{ error: { name, message } }`: 400 InvalidJsonError / InvalidRequestError,
  * 401 UnauthorizedError, 404 NotFoundError, 405 MethodNotAllowedError, 413 PayloadTooLargeError,
@@ -19,23 +20,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { silentLogger, type AbortOptions, type Logger } from '@meshwork/core-mesh'
 import {
-  ADMIN_OPERATION_TIMEOUT_MS, ADMIN_STOP_GRACE_MS, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, MAX_ADMIN_BODY_BYTES
+  ADMIN_DHT_QUERY_TIMEOUT_MS, ADMIN_OPERATION_TIMEOUT_MS, ADMIN_STOP_GRACE_MS, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT,
+  MAX_ADMIN_BODY_BYTES
 } from '../constants.js'
 import { isLoopbackHost } from '../config/node-config.js'
 import { AdminHostNotLoopbackError } from '../errors.js'
 import { newTraceId } from '../logging.js'
-import type { MeshNodeApi } from '../node-api.js'
+import type { MeshNodeApi, NodeDht } from '../node-api.js'
+import { dhtHealth } from '../node-dht.js'
 import { BearerToken } from './bearer-token.js'
-import { InvalidRequestError, MethodNotAllowedError, NotFoundError, UnauthorizedError, statusOf } from './http-errors.js'
-import { readJsonObject, sendError, sendJson } from './http-io.js'
+import { dhtRoutes } from './dht-routes.js'
+import { MethodNotAllowedError, NotFoundError, UnauthorizedError, statusOf } from './http-errors.js'
+import { readJsonObject, requestUrl, sendError, sendJson } from './http-io.js'
 import { HttpListener, type ListenAddress } from './http-listener.js'
 import { sendHealth, sendMetrics, type MetricsExposition } from './public-routes.js'
+import { bytesField, stringField } from './request-fields.js'
+import { findRoute, type Route, type RouteTable } from './route.js'
 
 /** The part of the node the admin API uses. */
 export type AdminNode = Pick<MeshNodeApi, 'peerId' | 'addresses' | 'health' | 'peers' | 'routes' | 'send' | 'broadcast'>
 
 export interface AdminServerOptions {
   node: AdminNode
+  /** The node's DHT, served under `/api/dht/*`; without it those routes answer 503. */
+  dht?: NodeDht
   /** The bearer token for `/api/*`. */
   token: string
   /** 127.0.0.1 (default), ::1 or localhost; anything else is refused at start. */
@@ -48,14 +56,10 @@ export interface AdminServerOptions {
   maxBodyBytes?: number
   /** Send and broadcast are aborted after this long (504). */
   operationTimeoutMs?: number
+  /** Each DHT query ends after this long (504 QueryTimeoutError). */
+  dhtQueryTimeoutMs?: number
   /** How long `stop` lets in-flight requests finish. */
   stopGraceMs?: number
-}
-
-interface Route {
-  method: 'GET' | 'POST'
-  protected: boolean
-  handle: (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>) => Promise<void>
 }
 
 const TRACE_ID = /^[0-9a-f]{16,64}$/i
@@ -64,7 +68,7 @@ export class AdminServer {
   private readonly listener: HttpListener
   private readonly token: BearerToken
   private readonly logger: Logger
-  private readonly routes: ReadonlyMap<string, Route>
+  private readonly routes: RouteTable
   private stopping = new AbortController()
 
   constructor (private readonly options: AdminServerOptions) {
@@ -82,7 +86,13 @@ export class AdminServer {
       ['/api/peers', { method: 'GET', protected: true, handle: async (_req, res) => { sendJson(res, 200, { peers: this.options.node.peers() }) } }],
       ['/api/routes', { method: 'GET', protected: true, handle: async (_req, res) => { sendJson(res, 200, { routes: this.options.node.routes() }) } }],
       ['/api/send', { method: 'POST', protected: true, handle: async (req, res, abort) => { await this.send(req, res, abort) } }],
-      ['/api/broadcast', { method: 'POST', protected: true, handle: async (req, res, abort) => { await this.broadcast(req, res, abort) } }]
+      ['/api/broadcast', { method: 'POST', protected: true, handle: async (req, res, abort) => { await this.broadcast(req, res, abort) } }],
+      ...dhtRoutes({
+        dht: options.dht,
+        self: options.node.peerId,
+        maxBodyBytes: this.maxBodyBytes,
+        queryTimeoutMs: options.dhtQueryTimeoutMs ?? ADMIN_DHT_QUERY_TIMEOUT_MS
+      })
     ])
   }
 
@@ -116,9 +126,9 @@ export class AdminServer {
     const traceId = typeof presented === 'string' && TRACE_ID.test(presented) ? presented : newTraceId()
     res.setHeader('x-trace-id', traceId)
     const log = this.logger.child({ traceId })
-    const path = new URL(req.url ?? '/', 'http://admin.invalid').pathname
+    const path = requestUrl(req).pathname
     try {
-      const route = this.routes.get(path)
+      const route = findRoute(this.routes, path)
       if (route === undefined) throw new NotFoundError(path)
       if (req.method !== route.method) throw new MethodNotAllowedError(route.method)
       if (route.protected && !this.token.matches(req.headers.authorization)) throw new UnauthorizedError()
@@ -151,20 +161,23 @@ export class AdminServer {
   private apiHealth (res: ServerResponse): void {
     const node = this.options.node
     const { status, members, unreachable } = node.health()
-    sendJson(res, 200, { peerId: node.peerId, addresses: node.addresses(), status, members, unreachable })
+    sendJson(res, 200, { peerId: node.peerId, addresses: node.addresses(), status, members, unreachable, dht: dhtHealth(this.options.dht) })
+  }
+
+  private get maxBodyBytes (): number {
+    return this.options.maxBodyBytes ?? MAX_ADMIN_BODY_BYTES
   }
 
   private async send (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>): Promise<void> {
-    const body = await readJsonObject(req, this.options.maxBodyBytes ?? MAX_ADMIN_BODY_BYTES)
-    if (typeof body.peer !== 'string' || body.peer.trim() === '') throw new InvalidRequestError('"peer" must be a peer id string')
-    const data = payloadOf(body)
-    await this.options.node.send(body.peer, data, options)
-    sendJson(res, 200, { peer: body.peer, bytes: data.byteLength })
+    const body = await readJsonObject(req, this.maxBodyBytes)
+    const peer = stringField(body, 'peer')
+    const data = bytesField(body, 'data')
+    await this.options.node.send(peer, data, options)
+    sendJson(res, 200, { peer, bytes: data.byteLength })
   }
 
   private async broadcast (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>): Promise<void> {
-    const body = await readJsonObject(req, this.options.maxBodyBytes ?? MAX_ADMIN_BODY_BYTES)
-    const data = payloadOf(body)
+    const data = bytesField(await readJsonObject(req, this.maxBodyBytes), 'data')
     const id = await this.options.node.broadcast(data, options)
     sendJson(res, 200, { id: Buffer.from(id).toString('hex'), bytes: data.byteLength })
   }
@@ -172,21 +185,4 @@ export class AdminServer {
 
 export function createAdminServer (options: AdminServerOptions): AdminServer {
   return new AdminServer(options)
-}
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
-
-/** The payload of a send or broadcast body: `data` as UTF-8 text, or `dataBase64`. */
-function payloadOf (body: Record<string, unknown>): Uint8Array {
-  const hasText = body.data !== undefined
-  const hasBase64 = body.dataBase64 !== undefined
-  if (hasText === hasBase64) throw new InvalidRequestError('give exactly one of "data" (UTF-8 text) and "dataBase64"')
-  if (hasText) {
-    if (typeof body.data !== 'string') throw new InvalidRequestError('"data" must be a string')
-    return new TextEncoder().encode(body.data)
-  }
-  if (typeof body.dataBase64 !== 'string' || !BASE64.test(body.dataBase64)) {
-    throw new InvalidRequestError('"dataBase64" must be a base64 string')
-  }
-  return new Uint8Array(Buffer.from(body.dataBase64, 'base64'))
 }

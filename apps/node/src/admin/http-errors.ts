@@ -50,6 +50,13 @@ export class InvalidRequestError extends HttpError {
   }
 }
 
+/** The node runs without a DHT (`--no-dht`), so the DHT routes cannot answer. */
+export class DhtDisabledError extends HttpError {
+  constructor () {
+    super(503, 'this node runs without a DHT (dht.enabled is false)')
+  }
+}
+
 /** Statuses for the errors a node operation may throw, by `err.name`. */
 const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   PeerUnreachableError: 502,
@@ -57,7 +64,19 @@ const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   FrameTooLargeError: 413,
   NotStartedError: 503,
   AbortError: 503,
-  TimeoutError: 504
+  TimeoutError: 504,
+  // @meshwork/dht: lookups that found nothing, keys and records refused, queries out of time.
+  RecordNotFoundError: 404,
+  PeerNotFoundError: 404,
+  InvalidKeyError: 400,
+  InvalidRecordError: 400,
+  MalformedRecordError: 400,
+  RecordSignatureError: 400,
+  RecordKeyMismatchError: 400,
+  RecordExpiredError: 400,
+  RecordTooLargeError: 400,
+  StaleRecordError: 400,
+  QueryTimeoutError: 504
 }
 
 export function statusOf (err: unknown): number {

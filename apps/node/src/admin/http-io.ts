@@ -2,6 +2,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { InvalidJsonError, MethodNotAllowedError, PayloadTooLargeError, errorMessage, errorName, statusOf } from './http-errors.js'
 
+/** The request's URL: its path and query, parsed. */
+export function requestUrl (req: IncomingMessage): URL {
+  return new URL(req.url ?? '/', 'http://admin.invalid')
+}
+
 /** Reads the whole body, refusing (without reading further) past `maxBytes`. */
 export async function readBody (req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'])

@@ -1,7 +1,10 @@
 /** A client of the admin API (fetch-based); every call gives up after the timeout. */
 import type { AbortOptions, HealthStatus, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
+import type { DhtStatus } from '@meshwork/dht'
+import type { DhtPeerAnswer, DhtProvideAnswer, DhtProvidersAnswer, DhtPutAnswer, DhtRecordAnswer } from '../admin/dht-answers.js'
 import { DEFAULT_CLIENT_TIMEOUT_MS } from '../constants.js'
 import { AdminRequestError, AdminUnreachableError } from '../errors.js'
+import type { DhtHealth } from '../node-dht.js'
 
 export interface AdminClientOptions {
   /** `http://127.0.0.1:7700` */
@@ -17,6 +20,7 @@ export interface NodeStatus {
   status: HealthStatus
   members: number
   unreachable: number
+  dht: DhtHealth
 }
 
 export interface SendResult { peer: string, bytes: number }
@@ -56,6 +60,34 @@ export class AdminClient {
     return await this.request<BroadcastResult>('POST', '/api/broadcast', payload(data), options)
   }
 
+  /** Signs and stores this node's record `name`; text goes as UTF-8 `value`, bytes as `valueBase64`. */
+  async dhtPut (name: string, value: string | Uint8Array, options: AbortOptions & { ttlMs?: number } = {}): Promise<DhtPutAnswer> {
+    const ttl = options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }
+    return await this.request<DhtPutAnswer>('POST', '/api/dht/put', { name, ...payload(value, 'value'), ...ttl }, options)
+  }
+
+  /** The record `name` of `owner` (default: the node itself). */
+  async dhtGet (owner: string | undefined, name: string, options?: AbortOptions): Promise<DhtRecordAnswer> {
+    const query = new URLSearchParams({ ...(owner === undefined ? {} : { owner }), name })
+    return await this.request<DhtRecordAnswer>('GET', `/api/dht/get?${query}`, undefined, options)
+  }
+
+  async dhtProvide (name: string, options?: AbortOptions): Promise<DhtProvideAnswer> {
+    return await this.request<DhtProvideAnswer>('POST', '/api/dht/provide', { name }, options)
+  }
+
+  async dhtFindProviders (name: string, options?: AbortOptions): Promise<DhtProvidersAnswer> {
+    return await this.request<DhtProvidersAnswer>('GET', `/api/dht/providers?${new URLSearchParams({ name })}`, undefined, options)
+  }
+
+  async dhtFindPeer (peer: string, options?: AbortOptions): Promise<DhtPeerAnswer> {
+    return await this.request<DhtPeerAnswer>('GET', `/api/dht/peer/${encodeURIComponent(peer)}`, undefined, options)
+  }
+
+  async dhtStatus (options?: AbortOptions): Promise<DhtStatus> {
+    return await this.request<DhtStatus>('GET', '/api/dht/status', undefined, options)
+  }
+
   private async request<T> (method: 'GET' | 'POST', path: string, body: unknown, options: AbortOptions = {}): Promise<T> {
     const url = new URL(path, this.options.url).href
     const timeout = AbortSignal.timeout(this.timeoutMs)
@@ -92,8 +124,9 @@ export class AdminClient {
   }
 }
 
-function payload (data: string | Uint8Array): { data: string } | { dataBase64: string } {
-  return typeof data === 'string' ? { data } : { dataBase64: Buffer.from(data).toString('base64') }
+/** `{ <field>: text }` for text, `{ <field>Base64: … }` for bytes: how the admin API takes payloads. */
+function payload (data: string | Uint8Array, field = 'data'): Record<string, string> {
+  return typeof data === 'string' ? { [field]: data } : { [`${field}Base64`]: Buffer.from(data).toString('base64') }
 }
 
 function parseJson (text: string): unknown {

@@ -5,11 +5,21 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
 import { CONFIG_FIELDS, CONFIG_FILE_FLAG, CONFIG_FLAG_OPTIONS } from '../config/config-sources.js'
-import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DEMO_NODES, MAX_DEMO_NODES } from '../constants.js'
+import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DEMO_NODES, DEFAULT_DHT_CLIENT_TIMEOUT_MS, MAX_DEMO_NODES } from '../constants.js'
 import { UsageError } from '../errors.js'
 
-export const COMMANDS = ['start', 'status', 'peers', 'send', 'broadcast', 'demo', 'keygen', 'help'] as const
+export const COMMANDS = ['start', 'status', 'peers', 'send', 'broadcast', 'dht', 'demo', 'keygen', 'help'] as const
 export type CommandName = typeof COMMANDS[number]
+
+/** What `meshwork dht <action>` does, on the running node's DHT. */
+export type DhtAction =
+  | { kind: 'put', name: string, value: string, ttlMs?: number }
+  | { kind: 'get', owner?: string, name: string }
+  | { kind: 'provide', name: string }
+  | { kind: 'find-providers', name: string }
+  | { kind: 'find-peer', peer: string }
+
+export const DHT_ACTIONS: ReadonlyArray<DhtAction['kind']> = ['put', 'get', 'provide', 'find-providers', 'find-peer']
 
 export interface CommonOptions {
   /** Machine-readable JSON on stdout instead of tables. */
@@ -30,6 +40,7 @@ export type CliCommand =
   | { name: 'peers', options: ClientOptions }
   | { name: 'send', peer: string, text: string, options: ClientOptions }
   | { name: 'broadcast', text: string, options: ClientOptions }
+  | { name: 'dht', action: DhtAction, options: ClientOptions }
   | { name: 'demo', nodes: number, durationMs?: number, options: CommonOptions }
   | { name: 'keygen', options: CommonOptions }
 
@@ -39,6 +50,7 @@ export type StatusCommand = Extract<CliCommand, { name: 'status' }>
 export type PeersCommand = Extract<CliCommand, { name: 'peers' }>
 export type SendCommand = Extract<CliCommand, { name: 'send' }>
 export type BroadcastCommand = Extract<CliCommand, { name: 'broadcast' }>
+export type DhtCommand = Extract<CliCommand, { name: 'dht' }>
 export type KeygenCommand = Extract<CliCommand, { name: 'keygen' }>
 
 const COMMAND_OPTIONS: ParseArgsOptionsConfig = {
@@ -46,7 +58,8 @@ const COMMAND_OPTIONS: ParseArgsOptionsConfig = {
   help: { type: 'boolean', short: 'h' },
   timeout: { type: 'string' },
   nodes: { type: 'string', short: 'n' },
-  duration: { type: 'string' }
+  duration: { type: 'string' },
+  ttl: { type: 'string' }
 }
 
 const ALL_OPTIONS: ParseArgsOptionsConfig = { ...CONFIG_FLAG_OPTIONS, ...COMMAND_OPTIONS }
@@ -65,6 +78,7 @@ export const COMMAND_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
   peers: CLIENT_FLAGS,
   send: CLIENT_FLAGS,
   broadcast: CLIENT_FLAGS,
+  dht: [...CLIENT_FLAGS, 'ttl'],
   demo: [...NODE_FLAGS, 'nodes', 'duration', 'json'],
   keygen: ['json'],
   help: []
@@ -117,6 +131,8 @@ export function parseCliArgs (argv: readonly string[]): CliCommand {
     case 'broadcast':
       expectPositionals(name, positionals, 1, Infinity)
       return { name, text: positionals.join(' '), options: clientOptions(common, values) }
+    case 'dht':
+      return { name, action: dhtAction(positionals, values), options: clientOptions(common, values, DEFAULT_DHT_CLIENT_TIMEOUT_MS) }
     case 'demo': {
       expectPositionals(name, positionals, 0, 0)
       const nodes = values.nodes === undefined ? DEFAULT_DEMO_NODES : integerFlag('--nodes', values.nodes, 1, MAX_DEMO_NODES)
@@ -147,11 +163,39 @@ function parse (args: readonly string[]): Parsed {
   }
 }
 
-function clientOptions (common: CommonOptions, values: ParsedValues): ClientOptions {
+function clientOptions (common: CommonOptions, values: ParsedValues, defaultTimeoutMs = DEFAULT_CLIENT_TIMEOUT_MS): ClientOptions {
   const timeoutMs = values.timeout === undefined
-    ? DEFAULT_CLIENT_TIMEOUT_MS
+    ? defaultTimeoutMs
     : integerFlag('--timeout', values.timeout, 1, 3_600_000)
   return { ...common, timeoutMs }
+}
+
+/** `dht <action> [arguments]`; `--ttl` belongs to `dht put` only. */
+function dhtAction ([kind, ...args]: readonly string[], values: ParsedValues): DhtAction {
+  if (kind === undefined) throw new UsageError(`"dht" needs an action: ${DHT_ACTIONS.join(', ')}`)
+  if (!(DHT_ACTIONS as readonly string[]).includes(kind)) throw new UsageError(`unknown dht action "${kind}"; the actions are ${DHT_ACTIONS.join(', ')}`)
+  if (kind !== 'put' && values.ttl !== undefined) throw new UsageError('--ttl is an option of "dht put" only')
+  const expect = (min: number, max: number): void => { expectPositionals(`dht ${kind}`, args, min, max, 'dht') }
+  switch (kind as DhtAction['kind']) {
+    case 'put': {
+      expect(2, Infinity)
+      const [name, ...words] = args
+      const ttl = values.ttl === undefined ? {} : { ttlMs: integerFlag('--ttl', values.ttl, 1, Number.MAX_SAFE_INTEGER) }
+      return { kind: 'put', name, value: words.join(' '), ...ttl }
+    }
+    case 'get':
+      expect(1, 2)
+      return args.length === 2 ? { kind: 'get', owner: args[0], name: args[1] } : { kind: 'get', name: args[0] }
+    case 'provide':
+      expect(1, 1)
+      return { kind: 'provide', name: args[0] }
+    case 'find-providers':
+      expect(1, 1)
+      return { kind: 'find-providers', name: args[0] }
+    case 'find-peer':
+      expect(1, 1)
+      return { kind: 'find-peer', peer: args[0] }
+  }
 }
 
 function integerFlag (flag: string, value: ParsedValues[string], min: number, max: number): number {
@@ -162,7 +206,8 @@ function integerFlag (flag: string, value: ParsedValues[string], min: number, ma
   return number
 }
 
-function expectPositionals (command: CommandName, positionals: readonly string[], min: number, max: number): void {
-  if (positionals.length < min) throw new UsageError(`"${command}" is missing arguments; see "meshwork help ${command}"`)
+/** `command` as the user typed it (`dht get`); `topic` is its help page. */
+function expectPositionals (command: string, positionals: readonly string[], min: number, max: number, topic = command): void {
+  if (positionals.length < min) throw new UsageError(`"${command}" is missing arguments; see "meshwork help ${topic}"`)
   if (positionals.length > max) throw new UsageError(`"${command}" does not take "${positionals[max]}"`)
 }

@@ -6,6 +6,7 @@ import { errorMessage, errorName } from '../admin/http-errors.js'
 import { parseCliArgs } from './args.js'
 import { broadcastCommand } from './commands/broadcast.js'
 import { demoCommand } from './commands/demo.js'
+import { dhtCommand } from './commands/dht.js'
 import { helpCommand } from './commands/help.js'
 import { keygenCommand } from './commands/keygen.js'
 import { peersCommand } from './commands/peers.js'
@@ -33,6 +34,7 @@ export async function runCli (argv: readonly string[], deps: CliDeps): Promise<E
       case 'peers': await peersCommand(command, clientDeps); break
       case 'send': await sendCommand(command, clientDeps); break
       case 'broadcast': await broadcastCommand(command, clientDeps); break
+      case 'dht': await dhtCommand(command, clientDeps); break
       case 'start': await startCommand(command, deps); break
       case 'demo': await demoCommand(command, deps); break
     }

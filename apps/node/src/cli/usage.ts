@@ -1,4 +1,5 @@
 /** The help text of `meshwork help [command]`. */
+import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DHT_CLIENT_TIMEOUT_MS } from '../constants.js'
 import type { CommandName } from './args.js'
 
 const SUMMARY = `Usage: meshwork <command> [arguments] [flags]
@@ -9,6 +10,7 @@ Commands:
   peers                  the peers the running node knows
   send <peer> <text>     send text to one peer
   broadcast <text>       broadcast text to the whole mesh
+  dht <action> …         put, get, provide, find-providers, find-peer on the DHT
   demo [--nodes N]       run a local mesh of N nodes in this process
   keygen                 print a new mesh key (for --join-policy KEY_REQUIRED)
   help [command]         this text, or a command's flags
@@ -40,12 +42,20 @@ const NODE_FLAGS = `Node flags (environment variable in brackets):
   --log-format <json|pretty>      [MESHWORK_LOG_FORMAT] (default json)
   --log-level <level>             trace … fatal, silent [MESHWORK_LOG_LEVEL] (default info)
   --discovery-plugin <module>     repeatable [MESHWORK_DISCOVERY_PLUGINS]
-  --router-plugin <module>        [MESHWORK_ROUTER_PLUGIN]`
+  --router-plugin <module>        [MESHWORK_ROUTER_PLUGIN]
+  --dht, --no-dht                 join the mesh's DHT [MESHWORK_DHT] (default on)
+  --dht-network <private|public>  this mesh's own DHT, or the public /ipfs/kad/1.0.0 one [MESHWORK_DHT_NETWORK] (default private)
+  --dht-mesh-id <id>              names the private DHT [MESHWORK_DHT_MESH_ID] (default default)
+  --dht-mode <auto|client|server> auto: server when dialable [MESHWORK_DHT_MODE] (default auto)`
 
-const CLIENT_FLAGS = `Flags (they locate the running node through <data dir>/admin.json and admin.token):
+function clientFlags (defaultTimeoutMs: number): string {
+  return `Flags (they locate the running node through <data dir>/admin.json and admin.token):
   --data-dir <dir>   --admin-host <host>   --admin-port <port>   --admin-token <token>   --config <file>
-  --timeout <ms>     give up after this long (default 5000)
+  --timeout <ms>     give up after this long (default ${defaultTimeoutMs})
   --json             machine-readable output`
+}
+
+const CLIENT_FLAGS = clientFlags(DEFAULT_CLIENT_TIMEOUT_MS)
 
 const TOPICS: Readonly<Record<CommandName, string>> = {
   start: `Usage: meshwork start [flags]\n\nRuns a node until SIGTERM or SIGINT.\n\n${NODE_FLAGS}`,
@@ -53,11 +63,25 @@ const TOPICS: Readonly<Record<CommandName, string>> = {
   peers: `Usage: meshwork peers [flags]\n\n${CLIENT_FLAGS}`,
   send: `Usage: meshwork send <peer id> <text> [flags]\n\n${CLIENT_FLAGS}`,
   broadcast: `Usage: meshwork broadcast <text> [flags]\n\n${CLIENT_FLAGS}`,
+  dht: `Usage: meshwork dht <action> [arguments] [flags]
+
+The running node's DHT:
+  put <name> <value> [--ttl <ms>]   sign <value> (UTF-8) as this node's record <name> and store it;
+                                    it lives --ttl ms (default 24 h)
+  get [<owner>] <name>              the newest record <name> signed by the peer <owner> (default: this node)
+  provide <name>                    announce that this node provides <name> (a service or topic)
+  find-providers <name>             the peers that provide <name>
+  find-peer <peer id>               a peer's addresses, looked up in the DHT
+
+Names are 1-200 printable ASCII characters without spaces. A record or a peer that is not
+found exits 1 with RecordNotFoundError or PeerNotFoundError; so does a node started --no-dht.
+
+${clientFlags(DEFAULT_DHT_CLIENT_TIMEOUT_MS)}`,
   demo: `Usage: meshwork demo [--nodes N] [--duration seconds] [--json] [node flags]
 
 Starts N nodes (default 3) on loopback in this process, connects them through the first one,
-prints them, and serves the first node's admin API so that status, peers, send and broadcast
-work from another terminal. Runs until SIGINT, or for --duration seconds. Logs go to stderr.
+prints them, and serves the first node's admin API so that status, peers, send, broadcast
+and dht work from another terminal. Runs until SIGINT, or for --duration seconds. Logs go to stderr.
 
 ${NODE_FLAGS}`,
   keygen: 'Usage: meshwork keygen [--json]\n\nPrints a new random mesh key: 64 hex characters.',

@@ -62,7 +62,11 @@ export const CONFIG_FIELDS = {
   logFormat: { flag: 'log-format', env: 'MESHWORK_LOG_FORMAT', type: 'string' },
   logLevel: { flag: 'log-level', env: 'MESHWORK_LOG_LEVEL', type: 'string' },
   'plugins.discovery': { flag: 'discovery-plugin', env: 'MESHWORK_DISCOVERY_PLUGINS', type: 'list' },
-  'plugins.router': { flag: 'router-plugin', env: 'MESHWORK_ROUTER_PLUGIN', type: 'string' }
+  'plugins.router': { flag: 'router-plugin', env: 'MESHWORK_ROUTER_PLUGIN', type: 'string' },
+  'dht.enabled': { flag: 'dht', env: 'MESHWORK_DHT', type: 'boolean' },
+  'dht.network': { flag: 'dht-network', env: 'MESHWORK_DHT_NETWORK', type: 'string' },
+  'dht.meshId': { flag: 'dht-mesh-id', env: 'MESHWORK_DHT_MESH_ID', type: 'string' },
+  'dht.mode': { flag: 'dht-mode', env: 'MESHWORK_DHT_MODE', type: 'string' }
 } as const satisfies Record<string, FieldSpec>
 
 export type FieldKey = keyof typeof CONFIG_FIELDS
@@ -81,7 +85,7 @@ export interface Picked<T> {
 export const CONFIG_FILE_FLAG = 'config'
 export const CONFIG_FILE_ENV = 'MESHWORK_CONFIG'
 
-/** `node:util` parseArgs options for every config flag and `--config`; `--no-mdns` works. */
+/** `node:util` parseArgs options for every config flag and `--config`; `--no-mdns` and `--no-dht` work. */
 export const CONFIG_FLAG_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
   [CONFIG_FILE_FLAG, { type: 'string' }],
   ...Object.values(CONFIG_FIELDS).map((spec: FieldSpec) => [

@@ -6,8 +6,10 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { JoinMode, MeshConfig } from '@meshwork/core-mesh'
+import { resolveDhtOptions, type DhtNetwork, type MeshDhtOptions } from '@meshwork/dht'
+import { errorName } from '../admin/http-errors.js'
 import {
-  DATA_DIR_NAME, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, LOOPBACK_HOSTS, MIN_ADMIN_TOKEN_LENGTH
+  DATA_DIR_NAME, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DHT_MESH_ID, LOOPBACK_HOSTS, MIN_ADMIN_TOKEN_LENGTH
 } from '../constants.js'
 import { nodeTextFiles, type ReadText, type WriteText } from '../text-files.js'
 import { ensureAdminToken } from './admin-files.js'
@@ -20,6 +22,11 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' |
 export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
 
 export const JOIN_MODES: readonly JoinMode[] = ['OPEN', 'KEY_REQUIRED', 'CLOSED']
+
+export const DHT_NETWORKS: readonly DhtNetwork[] = ['private', 'public']
+
+export type DhtModeSetting = NonNullable<MeshDhtOptions['mode']>
+export const DHT_MODES: readonly DhtModeSetting[] = ['auto', 'client', 'server']
 
 export interface AdminConfig {
   /** Loopback only: 127.0.0.1, ::1 or localhost. */
@@ -35,6 +42,17 @@ export interface PluginsConfig {
   discovery: string[]
   /** Module specifier whose default export is a router service factory. */
   router?: string
+}
+
+export interface DhtConfig {
+  /** The node joins its mesh's DHT (`@meshwork/dht`); default true. */
+  enabled: boolean
+  /** `private` (default): this mesh's own DHT; `public`: the standard `/ipfs/kad/1.0.0` one. */
+  network: DhtNetwork
+  /** Names the private DHT (`/meshwork/<meshId>/kad/1.0.0`); default `default`. */
+  meshId: string
+  /** `auto` (default): a server when others can dial this node, otherwise a client. */
+  mode: DhtModeSetting
 }
 
 export interface NodeConfig {
@@ -66,6 +84,7 @@ export interface NodeConfig {
   logFormat: LogFormat
   logLevel: LogLevel
   plugins: PluginsConfig
+  dht: DhtConfig
 }
 
 export interface LoadNodeConfigOptions {
@@ -134,14 +153,15 @@ export async function loadNodeConfig (options: LoadNodeConfigOptions): Promise<N
     plugins: dropUndefined({
       discovery: discovery?.value.map(specifier => modulePath(sources, specifier, discovery.source, cwd)) ?? [],
       router: router === undefined ? undefined : modulePath(sources, router.value, router.source, cwd)
-    })
+    }),
+    dht: dhtSettings(sources)
   })
 }
 
 /**
  * The core-mesh configuration for a node config. Plugins are not included: they are module
- * paths here and service factories there (see `loadPlugins`); logger and metrics are added by
- * the host.
+ * paths here and service factories there (see `loadPlugins`); neither is the DHT, whose
+ * factories belong to one node each (see `addDht`); logger and metrics are added by the host.
  */
 export function toMeshConfig (config: NodeConfig): MeshConfig {
   return dropUndefined({
@@ -210,6 +230,21 @@ function joinSettings (sources: ConfigSources): { joinPolicy: JoinMode, meshKey?
   return dropUndefined({ joinPolicy, meshKey: key?.value.toLowerCase(), allow: allowed })
 }
 
+function dhtSettings (sources: ConfigSources): DhtConfig {
+  const network = oneOf('dht.network', sources.pick('dht.network'), DHT_NETWORKS, 'private')
+  const meshId = sources.pick('dht.meshId')
+  if (meshId !== undefined) {
+    if (network !== 'private') throw configError('dht.meshId', `applies only when dht.network is private, but it is ${network}`, meshId.source)
+    checkedBy('dht.meshId', meshId, value => { resolveDhtOptions({ meshId: value }) })
+  }
+  return {
+    enabled: sources.pick('dht.enabled')?.value ?? true,
+    network,
+    meshId: meshId?.value ?? DEFAULT_DHT_MESH_ID,
+    mode: oneOf('dht.mode', sources.pick('dht.mode'), DHT_MODES, 'auto')
+  }
+}
+
 async function adminSettings (
   sources: ConfigSources,
   dataDir: string,
@@ -262,6 +297,19 @@ function oneOf<T extends string> (key: string, picked: Picked<string> | undefine
     throw configError(key, `must be one of ${allowed.join(', ')}, got "${picked.value}"`, picked.source)
   }
   return picked.value as T
+}
+
+/**
+ * Runs a package's own check of a value; its InvalidConfigError ("<key> must be …") is raised
+ * again naming where the value came from, as every config error does.
+ */
+function checkedBy<T> (key: string, picked: Picked<T>, check: (value: T) => void): void {
+  try {
+    check(picked.value)
+  } catch (err) {
+    if (errorName(err) !== 'InvalidConfigError') throw err
+    throw configError(key, (err as Error).message.replace(`${key} `, ''), picked.source)
+  }
 }
 
 function safeHomeDir (): string {

@@ -8,6 +8,22 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../dist/bin/meshwo
 
 export type LogLine = Record<string, unknown> & { msg?: string }
 
+export interface CliResult { code: number | null, stdout: string, stderr: string }
+
+/** Runs one `meshwork` client command to its end. */
+export async function runMeshwork (args: string[], timeoutMs = 20_000): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', resolve)
+  })
+  return { code, stdout, stderr }
+}
+
 /** One real `meshwork start` process, its JSON logs, and a client for its admin API. */
 export class MeshworkProcess {
   readonly logs: LogLine[] = []
@@ -50,6 +66,11 @@ export class MeshworkProcess {
     })
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`)
     return await response.json()
+  }
+
+  /** `meshwork <args>` pointed at this node (its data directory and token). */
+  async cli (...args: string[]): Promise<CliResult> {
+    return await runMeshwork([...args, '--data-dir', this.dataDir, '--admin-token', this.token])
   }
 
   async peers (): Promise<Array<{ id: string, status: string }>> {

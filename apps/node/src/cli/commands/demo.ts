@@ -8,6 +8,7 @@ import { DEMO_CONVERGE_TIMEOUT_MS } from '../../constants.js'
 import { createLogger } from '../../logging.js'
 import { createPromMetrics, type PromMetrics } from '../../metrics.js'
 import type { CreateNode, RunnableMeshNode } from '../../node-api.js'
+import { addDht, dhtOf } from '../../node-dht.js'
 import { registerShutdown } from '../../shutdown.js'
 import { nodeTextFiles } from '../../text-files.js'
 import { loadCommandConfig, type NodeCommandDeps } from './command-config.js'
@@ -34,8 +35,8 @@ export interface RunningDemo {
 /**
  * `meshwork demo --nodes N`: N nodes on loopback in this process, with fresh identities and
  * nothing persisted, joined through the first one, which also serves the admin API (so that
- * `status`, `peers`, `send` and `broadcast` work from another terminal). The configured join
- * policy, limits and heartbeat apply to every node.
+ * `status`, `peers`, `send`, `broadcast` and `dht` work from another terminal). The configured
+ * join policy, limits, heartbeat and DHT settings apply to every node.
  */
 export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promise<void> {
   const files = deps.files ?? nodeTextFiles
@@ -57,6 +58,7 @@ export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promis
     const converged = await waitForMesh(nodes, deps.convergeTimeoutMs ?? DEMO_CONVERGE_TIMEOUT_MS)
     const server = new AdminServer({
       node: nodes[0],
+      dht: dhtOf(nodes[0]),
       token: config.admin.token,
       host: config.admin.host,
       port: config.admin.port,
@@ -115,7 +117,7 @@ async function startNodes (
   const startOne = async (index: number, bootstrap: string[]): Promise<{ node: RunnableMeshNode, metrics: PromMetrics }> => {
     // Node 0's registry is the one the admin API serves; process metrics once is enough.
     const metrics = createPromMetrics({ defaultMetrics: index === 0 })
-    const node = await createNode({ ...demoMeshConfig(config, bootstrap), logger: logger.child({ demoNode: index }), metrics })
+    const node = await createNode(addDht({ ...demoMeshConfig(config, bootstrap), logger: logger.child({ demoNode: index }), metrics }, config.dht))
     cleanups.push(async () => { await node.stop() })
     await node.start()
     return { node, metrics }

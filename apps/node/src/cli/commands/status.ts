@@ -1,9 +1,10 @@
+import type { DhtHealth } from '../../node-dht.js'
 import { connectAdmin } from '../admin-target.js'
 import type { StatusCommand } from '../args.js'
 import { formatFields } from '../table.js'
 import type { ClientCommandDeps } from './client-deps.js'
 
-/** `meshwork status`: the running node's identity, health and addresses. */
+/** `meshwork status`: the running node's identity, health, addresses and DHT. */
 export async function statusCommand (command: StatusCommand, deps: ClientCommandDeps): Promise<void> {
   const admin = await connectAdmin(command.options, deps)
   const status = await admin.status()
@@ -15,6 +16,12 @@ export async function statusCommand (command: StatusCommand, deps: ClientCommand
     ['peer id', status.peerId],
     ['health', `${status.status} (${status.members} members, ${status.unreachable} unreachable)`],
     ['addresses', status.addresses],
+    ['dht', describeDht(status.dht)],
     ['admin API', admin.url]
   ])) deps.io.out(line)
+}
+
+function describeDht (dht: DhtHealth): string {
+  if (!dht.enabled) return 'off'
+  return `${dht.mode} on ${dht.protocol} (${dht.routingTableSize} peers in the routing table)`
 }
