@@ -38,7 +38,7 @@ export function meshDht (options: MeshDhtOptions = {}): MeshDhtParts {
       alpha: resolved.alpha,
       validators: rules.validators,
       selectors: rules.selectors,
-      peerInfoMapper: meshAddressFilter({ allowPrivate: resolved.network === 'private' }),
+      peerInfoMapper: meshAddressFilter({ allowPrivate: resolved.allowPrivateAddresses }),
       initialQuerySelfInterval: 500,
       incomingMessageTimeout: resolved.rpcTimeoutMs,
       logPrefix: 'meshwork:dht'
@@ -61,7 +61,7 @@ export function meshDht (options: MeshDhtOptions = {}): MeshDhtParts {
     ),
     discovery: defineService<DhtDiscovery, { clock: Clock, random: RandomSource, logger: Logger }>(
       { name: 'dht-discovery', needs: ['clock', 'random'] },
-      (components) => new DhtDiscovery(binding, {
+      (components) => new DhtDiscovery(() => binding.require().kad, {
         intervalMs: resolved.randomWalkIntervalMs,
         bootstrap: resolved.bootstrap,
         walkTimeoutMs: resolved.queryTimeoutMs

@@ -1,6 +1,6 @@
 import { peersFromMultiaddrs, type AbortOptions, type Clock, type DiscoveryContext, type DiscoveryPlugin, type RandomSource } from '@meshwork/core-mesh'
 import type { PeerInfo } from '@libp2p/interface'
-import type { KadBinding } from './kad-binding.js'
+import type { KadService } from './kad-binding.js'
 
 export interface DhtDiscoveryInit {
   /** Time between random walks, in ms. */
@@ -29,7 +29,8 @@ export class DhtDiscovery implements DiscoveryPlugin {
   }
 
   constructor (
-    private readonly binding: KadBinding,
+    /** The kad-dht service of the node this plugin discovers for. */
+    private readonly kad: () => KadService,
     private readonly init: DhtDiscoveryInit,
     private readonly clock: Clock,
     private readonly random: RandomSource
@@ -38,7 +39,7 @@ export class DhtDiscovery implements DiscoveryPlugin {
   async start (context: DiscoveryContext, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
     await this.stop()
-    const { kad } = this.binding.require()
+    const kad = this.kad()
     const bootstrap = peersFromMultiaddrs(this.init.bootstrap)
     this.context = context
     kad.addEventListener('peer', this.onPeer)
@@ -53,7 +54,7 @@ export class DhtDiscovery implements DiscoveryPlugin {
     this.timer = undefined
     this.walk?.abort()
     this.walk = undefined
-    this.binding.require().kad.removeEventListener('peer', this.onPeer)
+    this.kad().removeEventListener('peer', this.onPeer)
   }
 
   private schedule (delayMs: number): void {
@@ -71,7 +72,7 @@ export class DhtDiscovery implements DiscoveryPlugin {
     const key = new Uint8Array(32)
     for (let i = 0; i < key.length; i++) key[i] = Math.floor(this.random.next() * 256)
     try {
-      for await (const event of this.binding.require().kad.getClosestPeers(key, { signal })) {
+      for await (const event of this.kad().getClosestPeers(key, { signal })) {
         if (this.context === undefined) break
         if (event.name === 'FINAL_PEER') this.report(event.peer.id.toString(), event.peer.multiaddrs.map(a => a.toString()))
         if (event.name === 'PEER_RESPONSE') {

@@ -36,3 +36,4 @@ export { checkDiversity, networkGroups, networkGroup, DEFAULT_DIVERSITY_LIMITS, 
 export { meshAddressFilter, usableAddress, MAX_ADDRESSES_PER_PEER } from './address-filter.js'
 export { chooseMode, type DhtMode, type DhtNetwork } from './reachability.js'
 export { HopTracker, type DhtProgressEvent, type DhtProgressHandler } from './progress.js'
+export type { DiversityRefusal } from './routing-table-guard.js'

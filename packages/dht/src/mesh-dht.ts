@@ -89,6 +89,7 @@ export interface DhtEvents {
   'mode': { mode: DhtMode }
 }
 
+const lenientText = new TextDecoder()
 const SEQUENCE_LOOKUP_MS = 5_000
 const RECORD_PREFIX = '/dht/record'
 
@@ -107,7 +108,6 @@ export class MeshDht extends TypedEvents<DhtEvents> {
   private invalidRecords = 0
   private running = false
   private readonly onSelfUpdate = (): void => { void this.applyAutoMode() }
-  private readonly onPeerConnect = (event: CustomEvent<{ peer: PeerIdString }>): void => { this.seed(event.detail.peer) }
 
   constructor (
     private readonly binding: KadBinding,
@@ -140,9 +140,11 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     } else {
       await kad.setMode(this.options.mode)
     }
-    this.components.events.addEventListener('peer:connect', this.onPeerConnect)
+    // Seed the table from the registry. Peers known to speak this DHT's protocol go straight
+    // in; the others are re-dialled by the mesh node, and kad-dht adds them once identify says
+    // they speak it.
     for (const peer of this.components.registry.list()) {
-      if (peer.status !== 'left') this.seed(peer.id)
+      if (peer.status !== 'left') void this.seed(peer.id)
     }
   }
 
@@ -151,7 +153,6 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     this.running = false
     const { components } = this.binding.require()
     components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
-    this.components.events.removeEventListener('peer:connect', this.onPeerConnect)
     this.guard?.uninstall()
   }
 
@@ -323,7 +324,9 @@ export class MeshDht extends TypedEvents<DhtEvents> {
   }
 
   private async validate (key: Uint8Array, value: Uint8Array): Promise<void> {
-    const namespace = decodeKey(key).split('/')[1] ?? ''
+    // as kad-dht does: the namespace is the first path part of the key read as text (binary
+    // keys such as `/pk/<multihash>` are fine, only the prefix must be text)
+    const namespace = lenientText.decode(key).split('/')[1] ?? ''
     const validator = this.binding.require().kad.validators[namespace]
     if (validator === undefined) throw new InvalidRecordError(`no validator for the key namespace "${namespace}"`)
     await validator(key, value)
@@ -417,12 +420,15 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     }
   }
 
-  private seed (peer: PeerIdString): void {
+  private async seed (peer: PeerIdString): Promise<void> {
     if (!this.running || peer === this.components.peerId) return
+    const { kad, components } = this.binding.require()
     try {
-      this.binding.require().kad.routingTable.queueRoutingTableUpdate(peerIdFromString(peer))
-    } catch (err) {
-      this.log.debug({ remote: peer, err: (err as Error).message }, 'could not seed the routing table')
+      const id = peerIdFromString(peer)
+      const known = await components.peerStore.get(id)
+      if (known.protocols.includes(kad.protocol)) kad.routingTable.queueRoutingTableUpdate(id)
+    } catch {
+      // not in the peer store yet: the mesh node dials it and identify brings it in
     }
   }
 }

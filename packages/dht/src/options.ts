@@ -13,6 +13,11 @@ export interface MeshDhtOptions {
   network?: DhtNetwork
   /** Names the private DHT's protocol; meshes with different ids never mix. Default `default`. */
   meshId?: string
+  /**
+   * Keep and hand out private and loopback addresses in DHT messages. Default: true on a
+   * private DHT, false on the public one (set it for a public-protocol DHT on a LAN).
+   */
+  allowPrivateAddresses?: boolean
   /** `auto` (default): server when reachable (see `chooseMode`), otherwise client. */
   mode?: 'auto' | 'client' | 'server'
   /** Kademlia k: bucket size and replication factor. Default 20. */
@@ -45,6 +50,7 @@ export interface MeshDhtOptions {
 export interface ResolvedDhtOptions {
   network: DhtNetwork
   protocol: string
+  allowPrivateAddresses: boolean
   mode: 'auto' | 'client' | 'server'
   kBucketSize: number
   alpha: number
@@ -73,6 +79,7 @@ export function resolveDhtOptions (options: MeshDhtOptions = {}): ResolvedDhtOpt
   return {
     network,
     protocol: network === 'public' ? PUBLIC_DHT_PROTOCOL : `/meshwork/${meshId}/kad/1.0.0`,
+    allowPrivateAddresses: options.allowPrivateAddresses ?? network === 'private',
     mode,
     kBucketSize: positive(options.kBucketSize, 20, 'dht.kBucketSize'),
     alpha: positive(options.alpha, 3, 'dht.alpha'),

@@ -18,6 +18,10 @@ export interface DiversityRefusal {
  */
 export class RoutingTableGuard {
   private readonly groups = new Map<PeerIdString, string[]>()
+  /** Admitted but not yet in the table (kad-dht may still be pinging them): they count. */
+  private readonly admitted = new Map<PeerIdString, DiversityMember>()
+  /** Checks run one at a time, so two peers cannot both take the last place of a group. */
+  private checking: Promise<unknown> = Promise.resolve()
   private selfKadId: Uint8Array | undefined
   private original: KadRoutingTable['add'] | undefined
   refusals = 0
@@ -36,13 +40,18 @@ export class RoutingTableGuard {
     const original = this.table.add.bind(this.table)
     this.original = original
     this.table.add = async (peerId, options) => {
-      const verdict = await this.check(peerId)
+      const peer = peerId.toString()
+      const verdict = await this.admit(peerId)
       if (!verdict.allowed) {
         this.refusals++
-        this.refused({ peer: peerId.toString(), group: verdict.group, scope: verdict.scope })
+        this.refused({ peer, group: verdict.group, scope: verdict.scope })
         return
       }
-      await original(peerId, options)
+      try {
+        await original(peerId, options)
+      } finally {
+        this.admitted.delete(peer)
+      }
     }
   }
 
@@ -51,17 +60,28 @@ export class RoutingTableGuard {
     this.original = undefined
   }
 
+  /** Check a peer and, when allowed, count it as a member until kad-dht has added it or not. */
+  private async admit (peerId: PeerId): Promise<DiversityVerdict> {
+    const run = this.checking.then(async () => {
+      const { verdict, candidate } = await this.check(peerId)
+      if (verdict.allowed) this.admitted.set(peerId.toString(), candidate)
+      return verdict
+    })
+    this.checking = run.catch(() => {})
+    return await run
+  }
+
   /** Whether `peer` may enter the table now. */
-  async check (peerId: PeerId): Promise<DiversityVerdict> {
+  async check (peerId: PeerId): Promise<{ verdict: DiversityVerdict, candidate: DiversityMember }> {
     const peer = peerId.toString()
     const candidate: DiversityMember = { bucket: await this.bucketOf(peer), groups: await this.groupsOf(peerId) }
-    const members: DiversityMember[] = []
+    const members: DiversityMember[] = [...this.admitted.entries()].filter(([id]) => id !== peer).map(([, member]) => member)
     for (const entry of this.table.kb.toIterable()) {
       const id = entry.peerId.toString()
       if (id === peer || id === this.self) continue
       members.push({ bucket: commonPrefixLength(this.selfKadId ?? new Uint8Array(32), entry.kadId), groups: await this.groupsOf(entry.peerId) })
     }
-    return checkDiversity(candidate, members, this.limits)
+    return { verdict: checkDiversity(candidate, members, this.limits), candidate }
   }
 
   private async bucketOf (peer: PeerIdString): Promise<number> {
