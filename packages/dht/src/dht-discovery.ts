@@ -1,5 +1,4 @@
 import { peersFromMultiaddrs, type AbortOptions, type Clock, type DiscoveryContext, type DiscoveryPlugin, type RandomSource } from '@meshwork/core-mesh'
-import type { PeerInfo } from '@libp2p/interface'
 import type { KadService } from './kad-binding.js'
 
 export interface DhtDiscoveryInit {
@@ -15,18 +14,18 @@ export interface DhtDiscoveryInit {
 const FIRST_WALK_MS = 250
 
 /**
- * DiscoveryPlugin on the DHT: reports the bootstrap peers, then every peer kad-dht learns of,
- * and walks the DHT towards a random key every `intervalMs` to find more. The node dials what
- * it reports, which in turn fills the routing table.
+ * DiscoveryPlugin on the DHT: reports the bootstrap peers, then walks the DHT towards a random
+ * key every `intervalMs` and reports the closest peers it finds there. The node dials what it
+ * reports, which fills the routing table. Peers merely mentioned in query responses are not
+ * reported: the node would dial every one of them and grow towards a full mesh.
  */
 export class DhtDiscovery implements DiscoveryPlugin {
   readonly name = 'dht'
   private context: DiscoveryContext | undefined
   private timer: unknown
   private walk: AbortController | undefined
-  private readonly onPeer = (event: CustomEvent<PeerInfo>): void => {
-    this.report(event.detail.id.toString(), event.detail.multiaddrs.map(a => a.toString()))
-  }
+  /** Bumped by every start and stop, so a walk from an earlier run never schedules another. */
+  private run = 0
 
   constructor (
     /** The kad-dht service of the node this plugin discovers for. */
@@ -39,28 +38,27 @@ export class DhtDiscovery implements DiscoveryPlugin {
   async start (context: DiscoveryContext, options?: AbortOptions): Promise<void> {
     options?.signal?.throwIfAborted()
     await this.stop()
-    const kad = this.kad()
     const bootstrap = peersFromMultiaddrs(this.init.bootstrap)
     this.context = context
-    kad.addEventListener('peer', this.onPeer)
+    const run = ++this.run
     for (const peer of bootstrap) this.report(peer.id, peer.addresses)
-    this.schedule(FIRST_WALK_MS)
+    this.schedule(FIRST_WALK_MS, run)
   }
 
   async stop (): Promise<void> {
     if (this.context === undefined) return
     this.context = undefined
+    this.run++
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer)
     this.timer = undefined
     this.walk?.abort()
     this.walk = undefined
-    this.kad().removeEventListener('peer', this.onPeer)
   }
 
-  private schedule (delayMs: number): void {
+  private schedule (delayMs: number, run: number): void {
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined
-      void this.randomWalk().finally(() => { if (this.context !== undefined) this.schedule(this.init.intervalMs) })
+      void this.randomWalk().finally(() => { if (this.run === run) this.schedule(this.init.intervalMs, run) })
     }, delayMs)
   }
 
@@ -75,9 +73,6 @@ export class DhtDiscovery implements DiscoveryPlugin {
       for await (const event of this.kad().getClosestPeers(key, { signal })) {
         if (this.context === undefined) break
         if (event.name === 'FINAL_PEER') this.report(event.peer.id.toString(), event.peer.multiaddrs.map(a => a.toString()))
-        if (event.name === 'PEER_RESPONSE') {
-          for (const peer of event.closer) this.report(peer.id.toString(), peer.multiaddrs.map(a => a.toString()))
-        }
       }
     } catch {
       // A walk that fails or times out finds nothing; the next one tries again.

@@ -20,7 +20,7 @@
  */
 
 export { meshDht, withDht, DHT_SERVICE, type MeshDhtParts } from './create-dht.js'
-export { MeshDht, type DhtEvents, type DhtQueryOptions, type PutOptions, type PutResult, type SignedRecordResult, type FoundPeer, type Provider, type QueryStats, type DhtStatus } from './mesh-dht.js'
+export { MeshDht, type DhtEvents, type DhtQueryOptions, type GetOptions, type PutOptions, type PutResult, type SignedRecordResult, type FoundPeer, type Provider, type QueryStats, type DhtStatus } from './mesh-dht.js'
 export { DhtDiscovery } from './dht-discovery.js'
 export { resolveDhtOptions, PUBLIC_DHT_PROTOCOL, type MeshDhtOptions } from './options.js'
 export * from './errors.js'

@@ -24,6 +24,16 @@ export interface DhtQueryOptions extends AbortOptions {
   timeoutMs?: number
 }
 
+/** Options of lookups that return a record. */
+export interface GetOptions extends DhtQueryOptions {
+  /**
+   * End the lookup once this many peers returned a valid record, and return the newest of
+   * those, instead of asking every peer on the way (default). Faster; a small quorum may miss
+   * a newer sequence that only the closest peers hold yet.
+   */
+  quorum?: number
+}
+
 /** What a finished query reports besides its result. */
 export interface QueryStats {
   /** Peers sent a query. */
@@ -195,9 +205,9 @@ export class MeshDht extends TypedEvents<DhtEvents> {
   }
 
   /** The newest valid record `name` signed by `owner`; `RecordNotFoundError` when there is none. */
-  async get (owner: PeerIdString, name: string, options: DhtQueryOptions = {}): Promise<SignedRecordResult> {
+  async get (owner: PeerIdString, name: string, options: GetOptions = {}): Promise<SignedRecordResult> {
     const key = signedRecordKey(owner, name)
-    const { value, stats } = await this.getRaw(key, options)
+    const { value, stats } = await this.getRaw(key, options, { quorum: options.quorum })
     const record = await verifySignedRecord(key, value, this.options.now(), { maxValueBytes: this.options.maxValueBytes, maxLifetimeMs: this.options.maxRecordLifetimeMs })
     return { ...record, ...stats }
   }
@@ -216,15 +226,23 @@ export class MeshDht extends TypedEvents<DhtEvents> {
   async getContent (cid: string | CID, options: DhtQueryOptions = {}): Promise<{ value: Uint8Array } & QueryStats> {
     const key = typeof cid === 'string' ? encodeKey(`/mw-content/${cid}`) : contentRecordKey(cid)
     parseContentRecordKey(key)
-    const { value, stats } = await this.getRaw(key, options)
+    // immutable: any valid copy is the record, so the first one ends the lookup
+    const local = await this.held(key)
+    if (local !== undefined) {
+      try {
+        await this.validate(key, local)
+        return { value: local, queried: 0, hops: 0 }
+      } catch {}
+    }
+    const { value, stats } = await this.getRaw(key, options, { quorum: 1 })
     return { value, ...stats }
   }
 
   // ---- any namespace (e.g. the standard /pk/ records) ----------------------------------
 
   /** Get the best valid value under any key a validator knows (`/pk/…`, `/mw-signed/…`, …). */
-  async getValue (key: string | Uint8Array, options: DhtQueryOptions = {}): Promise<{ value: Uint8Array } & QueryStats> {
-    const { value, stats } = await this.getRaw(typeof key === 'string' ? encodeKey(key) : key, options)
+  async getValue (key: string | Uint8Array, options: GetOptions = {}): Promise<{ value: Uint8Array } & QueryStats> {
+    const { value, stats } = await this.getRaw(typeof key === 'string' ? encodeKey(key) : key, options, { quorum: options.quorum })
     return { value, ...stats }
   }
 
@@ -342,17 +360,34 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     return [...storedAt]
   }
 
-  private async getRaw (key: Uint8Array, options: DhtQueryOptions): Promise<{ value: Uint8Array, stats: QueryStats }> {
+  /**
+   * kad-dht's `get`: the best of every valid value found, once the lookup is over. With a
+   * `quorum`, the lookup ends once that many peers returned a valid record (kad-dht has already
+   * run the validator on records in responses; invalid ones arrive as errors instead), and the
+   * newest of those wins.
+   */
+  private async getRaw (key: Uint8Array, options: DhtQueryOptions, behaviour: { quorum?: number } = {}): Promise<{ value: Uint8Array, stats: QueryStats }> {
     const { kad } = this.binding.require()
     let value: Uint8Array | undefined
     let hop = 0
+    const received: Array<{ value: Uint8Array, hop: number }> = []
     const stats = await this.run(options, (signal) => kad.get(key, { signal }), (event, progress) => {
       if (event.name === 'VALUE') {
         value = event.value
         hop = event.from.equals(this.binding.require().components.peerId) ? 0 : progress?.hop ?? 1
       }
+      if (behaviour.quorum !== undefined && event.name === 'PEER_RESPONSE' && event.record !== undefined) {
+        received.push({ value: event.record.value, hop: progress?.hop ?? 1 })
+        return received.length >= behaviour.quorum
+      }
       return false
     })
+    if (value === undefined && received.length > 0) {
+      const namespace = lenientText.decode(key).split('/')[1] ?? ''
+      const best = received[await kad.selectors[namespace]?.(key, received.map(r => r.value)) ?? 0]
+      value = best.value
+      hop = best.hop
+    }
     if (value === undefined) throw new RecordNotFoundError(`no valid record for ${safeText(key)}`)
     return { value, stats: { queried: stats.queried, hops: hop } }
   }

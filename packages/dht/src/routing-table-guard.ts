@@ -41,6 +41,10 @@ export class RoutingTableGuard {
     this.original = original
     this.table.add = async (peerId, options) => {
       const peer = peerId.toString()
+      if (this.inTable(peer)) {
+        await original(peerId, options)
+        return
+      }
       const verdict = await this.admit(peerId)
       if (!verdict.allowed) {
         this.refusals++
@@ -58,6 +62,12 @@ export class RoutingTableGuard {
   uninstall (): void {
     if (this.original !== undefined) this.table.add = this.original
     this.original = undefined
+  }
+
+  /** Already in the table: kad-dht only refreshes it, the caps do not apply. */
+  private inTable (peer: PeerIdString): boolean {
+    for (const entry of this.table.kb.toIterable()) if (entry.peerId.toString() === peer) return true
+    return false
   }
 
   /** Check a peer and, when allowed, count it as a member until kad-dht has added it or not. */
