@@ -28,5 +28,10 @@ export default [
   {
     files: ['**/test/**/*.ts', '**/bin/**/*.ts', '**/cli/commands/**/*.ts', 'tools/**/*.ts'],
     rules: { 'no-console': 'off' }
+  },
+  {
+    // a package's examples import it by name, as its users do, and print what they do
+    files: ['packages/*/examples/**/*.ts'],
+    rules: { 'no-console': 'off', '@nx/enforce-module-boundaries': 'off' }
   }
 ]

@@ -25,6 +25,9 @@ describe('dht over TCP + Noise', () => {
       expect(got.sequence).toBe(2n)
       expect(got.owner).toBe(a.id)
     }
+    // with a quorum the lookup ends early, still with a checked record
+    const quick = await nodes[5].dht.get(a.id, 'greeting', { quorum: 1 })
+    expect(text(quick.value)).toBe('hello again')
   }, 30_000)
 
   it('stores content-addressed records under their CID', async () => {
