@@ -7,7 +7,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
 import type { ResolvedLimits } from './config.js'
-import { STREAM_WINDOW_BYTES } from './constants.js'
+import { PING_MAX_INBOUND_STREAMS, PING_MAX_OUTBOUND_STREAMS, STREAM_WINDOW_BYTES } from './constants.js'
 import { JoinPolicyGater, meshKeyProtector } from './join-policy.js'
 import type { JoinPolicyConfig } from './config.js'
 
@@ -48,6 +48,10 @@ export async function createLibp2pHost (options: HostOptions): Promise<MeshLibp2
       inboundUpgradeTimeout: options.limits.upgradeTimeoutMs
     },
     connectionMonitor: { enabled: false },
-    services: { identify: identify(), ping: ping(), ...options.services }
+    services: {
+      identify: identify(),
+      ping: ping({ maxOutboundStreams: PING_MAX_OUTBOUND_STREAMS, maxInboundStreams: PING_MAX_INBOUND_STREAMS }),
+      ...options.services
+    }
   }) as unknown as MeshLibp2p
 }
