@@ -7,10 +7,6 @@ export const FLOOD_PROTOCOL = '/meshwork/core-mesh/flood/1.0.0'
 /** Largest frame accepted on a channel unless configured otherwise. */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024
 /**
- * Largest yamux receive window per stream. Bounds what a peer can send after we pause a
- * stream, and so the memory a slow reader can be made to hold (yamux's default is 16 MiB).
- */
-/**
  * libp2p ping allows one outbound ping stream per connection by default; the link monitor and
  * other services (kad-dht's routing table pings peers too) then collide, and the loser counts as
  * a missed heartbeat. Allow a few at once.
@@ -18,6 +14,10 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024
 export const PING_MAX_OUTBOUND_STREAMS = 4
 export const PING_MAX_INBOUND_STREAMS = 8
 
+/**
+ * Largest yamux receive window per stream. Bounds what a peer can send after we pause a
+ * stream, and so the memory a slow reader can be made to hold (yamux's default is 16 MiB).
+ */
 export const STREAM_WINDOW_BYTES = 4 * 1024 * 1024
 export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0']
 
