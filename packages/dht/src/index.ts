@@ -35,5 +35,5 @@ export { recordRules, type RecordRules, type RecordRulesInit } from './records/r
 export { checkDiversity, networkGroups, networkGroup, DEFAULT_DIVERSITY_LIMITS, type DiversityLimits, type DiversityMember, type DiversityVerdict } from './address-diversity.js'
 export { meshAddressFilter, usableAddress, MAX_ADDRESSES_PER_PEER } from './address-filter.js'
 export { chooseMode, type DhtMode, type DhtNetwork } from './reachability.js'
-export { HopTracker, type DhtProgressEvent, type DhtProgressHandler } from './progress.js'
+export { HopTracker, toProgressEvent, type DhtProgressEvent, type DhtProgressHandler } from './progress.js'
 export type { DiversityRefusal } from './routing-table-guard.js'

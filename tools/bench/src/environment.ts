@@ -32,10 +32,11 @@ async function installedVersion (name: string): Promise<string> {
   return 'unknown'
 }
 
-export async function describeEnvironment (): Promise<Environment> {
+/** The machine and the versions of `packages` (default: the channel benchmark's). */
+export async function describeEnvironment (measured: readonly string[] = MEASURED_PACKAGES): Promise<Environment> {
   const cpu = cpus()
   const packages: Record<string, string> = {}
-  for (const name of MEASURED_PACKAGES) packages[name] = await installedVersion(name)
+  for (const name of measured) packages[name] = await installedVersion(name)
   return {
     date: new Date().toISOString(),
     node: process.version,
