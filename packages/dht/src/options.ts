@@ -22,7 +22,7 @@ export interface MeshDhtOptions {
   mode?: 'auto' | 'client' | 'server'
   /** Kademlia k: bucket size and replication factor. Default 20. */
   kBucketSize?: number
-  /** Queries in flight per lookup. Default 3 (kad-dht's own default is 10). */
+  /** Queries in flight (and disjoint paths) per lookup. Default 5 (kad-dht's own default is 10). */
   alpha?: number
   /** Largest record value accepted, in bytes. Default 64 KiB. */
   maxValueBytes?: number
@@ -82,7 +82,7 @@ export function resolveDhtOptions (options: MeshDhtOptions = {}): ResolvedDhtOpt
     allowPrivateAddresses: options.allowPrivateAddresses ?? network === 'private',
     mode,
     kBucketSize: positive(options.kBucketSize, 20, 'dht.kBucketSize'),
-    alpha: positive(options.alpha, 3, 'dht.alpha'),
+    alpha: positive(options.alpha, 5, 'dht.alpha'),
     maxValueBytes: positive(options.maxValueBytes, 64 * 1024, 'dht.maxValueBytes'),
     maxRecordLifetimeMs: positive(options.maxRecordLifetimeMs, 48 * HOUR, 'dht.maxRecordLifetimeMs'),
     defaultRecordTtlMs: positive(options.defaultRecordTtlMs, 24 * HOUR, 'dht.defaultRecordTtlMs'),

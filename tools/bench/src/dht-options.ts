@@ -36,7 +36,7 @@ findPeer lookups on both; latency p50/p95, hops and success rate, printed as rat
   --mesh-heartbeat-timeout-ms N  Meshwork heartbeat timeout (default 10000; core-mesh: 1000)
   --walk-interval-ms N           Meshwork DHT random-walk interval (default 3600000, i.e. none
                                  after the first during the run; @meshwork/dht: 60000)
-  --mesh-alpha N                 Meshwork DHT alpha (default: @meshwork/dht's, 3; kad-dht's is 10)
+  --mesh-alpha N                 Meshwork DHT alpha (default: @meshwork/dht's, 5; kad-dht's is 10)
   --quick          40 lookups: a smoke run
   --json           print the results as JSON instead of the table (progress stays on stderr)
   --help           this text
