@@ -48,13 +48,7 @@ function mustHave<T> (value: T | undefined): T {
   return value
 }
 
-export async function eventually (predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
+export { eventually } from '@meshwork/core-mesh/testkit'
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)

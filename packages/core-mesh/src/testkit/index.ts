@@ -49,3 +49,4 @@ export type {
 } from './simulated-network.js'
 export { runSeeded, seedsFromEnv, SeededScenarioError } from './simulation.js'
 export type { SeedList } from './simulation.js'
+export { eventually } from './eventually.js'

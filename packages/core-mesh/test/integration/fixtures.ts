@@ -28,14 +28,7 @@ export class NodeFixture {
   }
 }
 
-/** Resolve when `predicate` holds, polling; reject with `what` after `timeoutMs`. */
-export async function eventually (predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
+export { eventually } from '../../src/testkit/index.js'
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
