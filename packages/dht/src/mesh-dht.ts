@@ -367,11 +367,28 @@ export class MeshDht extends TypedEvents<DhtEvents> {
    * newest of those wins.
    */
   private async getRaw (key: Uint8Array, options: DhtQueryOptions, behaviour: { quorum?: number } = {}): Promise<{ value: Uint8Array, stats: QueryStats }> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.options.queryTimeoutMs)
+    let attempt = await this.lookupOnce(key, options, behaviour)
+    // An empty answer is only conclusive when every peer asked did answer: one in which peers
+    // failed (timeouts under load, resets) is tried once more within the same time limit.
+    const remaining = deadline - Date.now()
+    if (attempt.value === undefined && attempt.failures > 0 && remaining > 0) {
+      this.log.debug({ key: safeText(key), failures: attempt.failures }, 'lookup came back empty with peers failing: trying once more')
+      attempt = await this.lookupOnce(key, { ...options, timeoutMs: remaining }, behaviour)
+    }
+    if (attempt.value === undefined) throw new RecordNotFoundError(`no valid record for ${safeText(key)}`)
+    return { value: attempt.value, stats: { queried: attempt.queried, hops: attempt.hop } }
+  }
+
+  /** One kad-dht `get`; see {@link getRaw}. */
+  private async lookupOnce (key: Uint8Array, options: DhtQueryOptions, behaviour: { quorum?: number }): Promise<{ value?: Uint8Array, hop: number, queried: number, failures: number }> {
     const { kad } = this.binding.require()
     let value: Uint8Array | undefined
     let hop = 0
+    let failures = 0
     const received: Array<{ value: Uint8Array, hop: number }> = []
     const stats = await this.run(options, (signal) => kad.get(key, { signal }), (event, progress) => {
+      if (progress?.type === 'peer-failed') failures++
       if (event.name === 'VALUE') {
         value = event.value
         hop = event.from.equals(this.binding.require().components.peerId) ? 0 : progress?.hop ?? 1
@@ -388,8 +405,7 @@ export class MeshDht extends TypedEvents<DhtEvents> {
       value = best.value
       hop = best.hop
     }
-    if (value === undefined) throw new RecordNotFoundError(`no valid record for ${safeText(key)}`)
-    return { value, stats: { queried: stats.queried, hops: hop } }
+    return { value, hop, queried: stats.queried, failures }
   }
 
   private async currentSequence (name: string, key: Uint8Array, options: AbortOptions): Promise<bigint> {
