@@ -106,6 +106,13 @@ describe('dht under hostile input (TCP + Noise)', () => {
     await bob.dht.closestPeers('anything')
     const fake = new Set(fakeIds.map(String))
     for (const n of nodes) expect(n.dht.routingTablePeers().filter(id => fake.has(id))).toEqual([])
+
+    // an empty answer while a peer failed is not conclusive: the lookup runs once more
+    const missing: DhtProgressEvent[] = []
+    await expect(carol.dht.get(alice.id, 'never-put', { onProgress: (e) => { missing.push(e) } })).rejects.toMatchObject({ name: 'RecordNotFoundError' })
+    const askedLiar = missing.filter(e => e.type === 'query-sent' && e.peer === undecodable.peerId.toString())
+    expect(missing.some(e => e.type === 'peer-failed' && e.peer === undecodable.peerId.toString())).toBe(true)
+    expect(askedLiar.length).toBe(2)
   }, 60_000)
 
   it('closes a stream that sends malformed RPCs, and keeps serving everyone else', async () => {
