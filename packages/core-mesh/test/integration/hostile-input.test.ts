@@ -90,10 +90,12 @@ describe('hostile input against a real node', () => {
 
   it('a peer that keeps violating is disconnected once its reputation hits the floor; others stay', async () => {
     const { victim, attacker, honest, seen } = await trio()
-    for (let i = 0; i < 6; i++) {
+    const cutOff = (): boolean => !victim.connectedPeers().includes(attacker.peerId) && seen.length >= 5
+    for (let i = 0; i < 6 && !cutOff(); i++) {
       const stream = await rawStream(attacker, victim, CHANNEL_PROTOCOL).catch(() => undefined)
-      stream?.send(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))
-      await eventually(() => seen.length > i, `violation ${i + 1}`)
+      // the victim may be hanging up on it already: a closed stream cannot be written
+      try { stream?.send(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff])) } catch {}
+      await eventually(() => seen.length > i || cutOff(), `violation ${i + 1}`)
     }
     await eventually(() => !victim.connectedPeers().includes(attacker.peerId), 'attacker disconnected')
     expect(victim.connectedPeers()).toContain(honest.peerId)
