@@ -26,7 +26,7 @@ export { resolveDhtOptions, PUBLIC_DHT_PROTOCOL, type MeshDhtOptions } from './o
 export * from './errors.js'
 export {
   SIGNED_NAMESPACE, CONTENT_NAMESPACE, signedRecordKey, parseSignedRecordKey, contentCid, contentRecordKey,
-  parseContentRecordKey, serviceCid, decodeKey, encodeKey
+  parseContentRecordKey, serviceCid, decodeKey, describeKey, namespaceOf, encodeKey
 } from './keys.js'
 export { kadIdOfKey, kadIdOfPeer, xorDistance, compareDistance, commonPrefixLength } from './xor.js'
 export { signRecord, verifySignedRecord, selectNewestSignedRecord, type SignedRecordView, type RecordLimits } from './records/signed-record.js'

@@ -92,6 +92,25 @@ export function decodeKey (key: Uint8Array): string {
   }
 }
 
+/** A key as text for logs and errors; never throws (binary keys are described, not decoded). */
+export function describeKey (key: Uint8Array): string {
+  try {
+    return decodeKey(key)
+  } catch {
+    return '<binary key>'
+  }
+}
+
+const lenientText = new TextDecoder()
+
+/**
+ * The namespace of a key, as kad-dht picks its validator: the first path part of the key read
+ * as text. Binary keys such as `/pk/<multihash>` are fine; only the prefix must be text.
+ */
+export function namespaceOf (key: Uint8Array): string {
+  return lenientText.decode(key).split('/')[1] ?? ''
+}
+
 export function encodeKey (key: string): Uint8Array {
   return encoder.encode(key)
 }

@@ -7,7 +7,7 @@ import type { CID } from 'multiformats/cid'
 import type { PrivateKey } from '@libp2p/interface'
 import { InvalidKeyError, InvalidRecordError, PeerNotFoundError, QueryTimeoutError, RecordNotFoundError } from './errors.js'
 import type { KadBinding, KadService } from './kad-binding.js'
-import { contentCid, contentRecordKey, decodeKey, encodeKey, parseContentRecordKey, serviceCid, signedRecordKey } from './keys.js'
+import { contentCid, contentRecordKey, decodeKey, describeKey, encodeKey, namespaceOf, parseContentRecordKey, serviceCid, signedRecordKey } from './keys.js'
 import type { ResolvedDhtOptions } from './options.js'
 import { HopTracker, toProgressEvent, type DhtProgressEvent, type DhtProgressHandler } from './progress.js'
 import { chooseMode, type DhtMode } from './reachability.js'
@@ -99,7 +99,6 @@ export interface DhtEvents {
   'mode': { mode: DhtMode }
 }
 
-const lenientText = new TextDecoder()
 const SEQUENCE_LOOKUP_MS = 5_000
 const RECORD_PREFIX = '/dht/record'
 
@@ -342,9 +341,7 @@ export class MeshDht extends TypedEvents<DhtEvents> {
   }
 
   private async validate (key: Uint8Array, value: Uint8Array): Promise<void> {
-    // as kad-dht does: the namespace is the first path part of the key read as text (binary
-    // keys such as `/pk/<multihash>` are fine, only the prefix must be text)
-    const namespace = lenientText.decode(key).split('/')[1] ?? ''
+    const namespace = namespaceOf(key)
     const validator = this.binding.require().kad.validators[namespace]
     if (validator === undefined) throw new InvalidRecordError(`no validator for the key namespace "${namespace}"`)
     await validator(key, value)
@@ -373,10 +370,10 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     // failed (timeouts under load, resets) is tried once more within the same time limit.
     const remaining = deadline - Date.now()
     if (attempt.value === undefined && attempt.failures > 0 && remaining > 0) {
-      this.log.debug({ key: safeText(key), failures: attempt.failures }, 'lookup came back empty with peers failing: trying once more')
+      this.log.debug({ key: describeKey(key), failures: attempt.failures }, 'lookup came back empty with peers failing: trying once more')
       attempt = await this.lookupOnce(key, { ...options, timeoutMs: remaining }, behaviour)
     }
-    if (attempt.value === undefined) throw new RecordNotFoundError(`no valid record for ${safeText(key)}`)
+    if (attempt.value === undefined) throw new RecordNotFoundError(`no valid record for ${describeKey(key)}`)
     return { value: attempt.value, stats: { queried: attempt.queried, hops: attempt.hop } }
   }
 
@@ -400,7 +397,7 @@ export class MeshDht extends TypedEvents<DhtEvents> {
       return false
     })
     if (value === undefined && received.length > 0) {
-      const namespace = lenientText.decode(key).split('/')[1] ?? ''
+      const namespace = namespaceOf(key)
       const best = received[await kad.selectors[namespace]?.(key, received.map(r => r.value)) ?? 0]
       value = best.value
       hop = best.hop
@@ -489,13 +486,5 @@ function parsePeerId (peer: PeerIdString): ReturnType<typeof peerIdFromString> {
     return peerIdFromString(peer)
   } catch (err) {
     throw new InvalidKeyError(`not a peer id: ${peer}`, { cause: err })
-  }
-}
-
-function safeText (key: Uint8Array): string {
-  try {
-    return decodeKey(key)
-  } catch {
-    return '<binary key>'
   }
 }

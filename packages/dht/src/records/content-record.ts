@@ -1,4 +1,5 @@
 import { sha256 } from 'multiformats/hashes/sha2'
+import { equals } from 'uint8arrays/equals'
 import { RecordKeyMismatchError, RecordTooLargeError } from '../errors.js'
 import { parseContentRecordKey } from '../keys.js'
 
@@ -15,11 +16,5 @@ export async function verifyContentRecord (key: Uint8Array, value: Uint8Array, m
   }
   if (value.byteLength > maxValueBytes) throw new RecordTooLargeError(value.byteLength, maxValueBytes)
   const actual = (await sha256.digest(value)).digest
-  if (!equalBytes(actual, expected)) throw new RecordKeyMismatchError('content does not hash to its key')
-}
-
-function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
-  return true
+  if (!equals(actual, expected)) throw new RecordKeyMismatchError('content does not hash to its key')
 }

@@ -1,5 +1,5 @@
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
-import { CONTENT_NAMESPACE, SIGNED_NAMESPACE, decodeKey } from '../keys.js'
+import { CONTENT_NAMESPACE, SIGNED_NAMESPACE, describeKey } from '../keys.js'
 import { StaleRecordError } from '../errors.js'
 import { verifyContentRecord } from './content-record.js'
 import { selectNewestSignedRecord, sequenceOf, verifySignedRecord, type RecordLimits } from './signed-record.js'
@@ -31,7 +31,7 @@ export function recordRules (init: RecordRulesInit): RecordRules {
     try {
       await check(key, value)
     } catch (err) {
-      init.rejected?.(safeKey(key), err as Error)
+      init.rejected?.(describeKey(key), err as Error)
       throw err
     }
   }
@@ -49,13 +49,5 @@ export function recordRules (init: RecordRulesInit): RecordRules {
       [SIGNED_NAMESPACE]: (_key, records) => selectNewestSignedRecord(records),
       [CONTENT_NAMESPACE]: () => 0
     }
-  }
-}
-
-function safeKey (key: Uint8Array): string {
-  try {
-    return decodeKey(key)
-  } catch {
-    return '<binary key>'
   }
 }

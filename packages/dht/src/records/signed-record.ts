@@ -1,6 +1,7 @@
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
+import { compare } from 'uint8arrays/compare'
 import type { PeerIdString } from '@meshwork/core-mesh'
 import {
   MalformedRecordError, RecordExpiredError, RecordKeyMismatchError, RecordSignatureError, RecordTooLargeError
@@ -128,14 +129,9 @@ export function sequenceOf (bytes: Uint8Array): bigint | undefined {
 function newer (a: SignedRecord, b: SignedRecord): boolean {
   if (a.sequence !== b.sequence) return a.sequence > b.sequence
   if (a.expiresAt !== b.expiresAt) return a.expiresAt > b.expiresAt
-  return compareBytes(a.signature, b.signature) > 0
+  return compare(a.signature, b.signature) > 0
 }
 
-function compareBytes (a: Uint8Array, b: Uint8Array): number {
-  const length = Math.min(a.byteLength, b.byteLength)
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return a[i] - b[i]
-  return a.byteLength - b.byteLength
-}
 
 function signingPayload (record: SignedRecord): Uint8Array {
   const body = SignedRecord.encode(record)
