@@ -286,7 +286,9 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     const { kad } = this.binding.require()
     const target = parsePeerId(peer)
     let found: FoundPeer | undefined
-    const stats = await this.run(options, (signal) => kad.findPeer(target, { signal }), (event, progress) => {
+    // kad-dht's findPeer throws its own NotFoundError when the lookup ends empty: that is our
+    // PeerNotFoundError below, not a failure of the query
+    const stats = await this.run(options, (signal) => endsOnNotFound(kad.findPeer(target, { signal })), (event, progress) => {
       if (event.name !== 'FINAL_PEER' || !event.peer.id.equals(target)) return false
       found = { id: peer, addresses: event.peer.multiaddrs.map(a => a.toString()), queried: 0, hops: progress?.hop ?? 0 }
       return true
@@ -478,6 +480,14 @@ export class MeshDht extends TypedEvents<DhtEvents> {
     } catch {
       // not in the peer store yet: the mesh node dials it and identify brings it in
     }
+  }
+}
+
+async function * endsOnNotFound<T> (source: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield * source
+  } catch (err) {
+    if ((err as Error).name !== 'NotFoundError') throw err
   }
 }
 
