@@ -37,6 +37,8 @@ export { MdnsDiscovery, mdnsDiscovery, type MdnsDiscoveryInit } from './discover
 export { DirectRouter, directRouter } from './router/direct-router.js'
 export { FrameDecoder, encodeFrame } from './wire/framing.js'
 export { TypedEvents } from './events.js'
+export { TokenBucket } from './rate-limiter.js'
+export { IdentitySigner } from './identity-signer.js'
 export { assessHealth } from './health.js'
 export { silentLogger, noopMetrics } from './observability.js'
 export { systemClock, systemRandom } from './system-clock.js'

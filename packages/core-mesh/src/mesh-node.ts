@@ -32,6 +32,8 @@ import { PeerRegistry } from './peer-registry.js'
 import { PeerRateLimiter } from './rate-limiter.js'
 import { Reconnector } from './reconnector.js'
 import { NodePlugins } from './node-plugins.js'
+import { IdentitySigner } from './identity-signer.js'
+import type { MessageSigner } from './interfaces/signer.js'
 import { systemClock, systemRandom } from './system-clock.js'
 
 const REGISTRY_SAVE_INTERVAL_MS = 5_000
@@ -64,7 +66,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
   private stopping: Promise<void> | undefined
 
   /** @internal use {@link createMeshNode} */
-  constructor (private readonly libp2p: MeshLibp2p, private readonly config: MeshConfig, gater: JoinPolicyGater) {
+  constructor (private readonly libp2p: MeshLibp2p, private readonly config: MeshConfig, gater: JoinPolicyGater, private readonly signer: MessageSigner) {
     super()
     this.peerId = libp2p.peerId.toString()
     this.clock = config.clock ?? systemClock
@@ -315,7 +317,8 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
       registry: this.registry,
       channels: this,
       events: this,
-      relayObserver: this.config.relayObserver ?? { onForward () {} }
+      relayObserver: this.config.relayObserver ?? { onForward () {} },
+      signer: this.signer
     }
     await this.plugins.start(this.config, components, (source, peer) => { this.onDiscovered(source, peer) }, options)
   }
@@ -422,6 +425,7 @@ export class MeshNode extends TypedEvents<MeshEvents> implements ChannelHost {
     if (this.gater.refusal(found.id) !== undefined) return
     const before = this.registry.get(found.id)?.addresses.join()
     const record = this.registry.upsert(found.id, found.addresses)
+    if (found.metadata !== undefined) this.registry.setMetadata(found.id, found.metadata)
     if (before !== record.addresses.join()) {
       this.emit('peer:discovered', { peer: found.id, addresses: [...record.addresses], source })
       if (found.addresses.length > 0) {
@@ -486,7 +490,7 @@ export async function createMeshNode (config: MeshConfig = {}): Promise<MeshNode
     gater,
     services: config.libp2pServices
   })
-  const node = new MeshNode(libp2p, config, gater)
+  const node = new MeshNode(libp2p, config, gater, new IdentitySigner(privateKey))
   gater.onRefused = (peer, reason) => { node.emit('policy:rejected', { peer, reason }) }
   return node
 }

@@ -6,6 +6,8 @@ export interface DiscoveredPeer {
   id: PeerIdString
   /** Multiaddrs as strings; may be empty when the plugin knows only the id. */
   addresses: string[]
+  /** Tags and region, when the plugin knows them (a membership protocol does); stored in the registry. */
+  metadata?: { tags?: readonly string[], region?: string }
 }
 
 /** What the node hands a discovery plugin when it starts it. */

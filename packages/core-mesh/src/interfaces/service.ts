@@ -4,6 +4,7 @@ import type { MeshEvents, TypedEventTarget } from './events.js'
 import type { Logger, Metrics } from './observability.js'
 import type { PeerIdString, PeerRegistryView } from './peer.js'
 import type { RelayObserver } from './relay-observer.js'
+import type { MessageSigner } from './signer.js'
 
 /**
  * What the node itself provides to every service. Services declare the keys they need; keys
@@ -21,6 +22,8 @@ export interface MeshComponents {
   channels: ChannelHost
   events: TypedEventTarget<MeshEvents>
   relayObserver: RelayObserver
+  /** Signs with this node's identity key; checks other peers' signatures. */
+  signer: MessageSigner
 }
 
 export interface ServiceMeta {
