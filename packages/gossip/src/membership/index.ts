@@ -1,0 +1,7 @@
+export { MembershipService, type MembershipOptions, type MembershipComponents, type MembersChange } from './membership-service.js'
+export { MembershipDiscovery, type MembershipSource } from './membership-discovery.js'
+export { membershipService, membershipDiscovery } from './create-membership.js'
+export { MemberListStore, type MemberListSnapshot } from './member-list-store.js'
+export { decodeSwimMessage, encodeSwimMessage, SWIM_LIMITS } from './membership-codec.js'
+export { identityUpdateSigner, UpdateVerifier, authorOf } from './update-signatures.js'
+export type * from './core/messages.js'

@@ -1,0 +1,267 @@
+import { ChannelPool } from '@meshwork/core-mesh';
+import { MessageValidationError } from '../errors.js';
+import { SWIM_PROTOCOL } from '../constants.js';
+import { MembershipCore } from './core/membership-core.js';
+import { decodeSwimMessage, encodeSwimMessage } from './membership-codec.js';
+import { MemberListStore } from './member-list-store.js';
+import { identityUpdateSigner, UpdateVerifier } from './update-signatures.js';
+/** How often a changed member list is written to `stateFile`. */
+const SAVE_INTERVAL_MS = 5_000;
+/**
+ * SWIM membership on a mesh node: the libp2p adapter around {@link MembershipCore}.
+ *
+ * It carries the core's messages on `/meshwork/swim/1.0.0` channels, checks every frame on the
+ * way in (decoding limits, then each update's signature: an `alive` claim must be signed by
+ * the member, a `suspect`/`dead` by its accuser), and closes only the channel of a peer that
+ * sends a malformed frame or a forged claim, reporting it to the node. It keeps the member list
+ * on disk for rejoining after a restart, and tells listeners (Plumtree, the discovery plugin)
+ * which members are live.
+ */
+export class MembershipService {
+    components;
+    options;
+    name = 'membership';
+    core;
+    pool;
+    verifier;
+    log;
+    store;
+    listeners = new Set();
+    changeListeners = new Set();
+    inbound = new Set();
+    saveTimer;
+    dirty = false;
+    onConnect = (event) => { this.joinThrough(event.detail.peer); };
+    constructor(components, options = {}) {
+        this.components = components;
+        this.options = options;
+        this.pool = new ChannelPool(components.channels, SWIM_PROTOCOL);
+        this.verifier = new UpdateVerifier(components.signer);
+        this.log = components.logger.child({ component: 'membership' });
+        this.store = options.stateFile === undefined ? undefined : new MemberListStore(options.stateFile, components.peerId, this.verifier);
+    }
+    async start(options) {
+        if (this.core !== undefined)
+            return;
+        options?.signal?.throwIfAborted();
+        const initial = await this.store?.load(this.log);
+        const core = new MembershipCore({
+            self: this.components.peerId,
+            addresses: this.components.addresses(),
+            metadata: { roles: [], tags: {}, ...this.options.metadata },
+            clock: this.components.clock,
+            random: this.components.random,
+            signer: identityUpdateSigner(this.components.signer),
+            send: (to, message) => { this.send(to, message); },
+            config: swimConfigOf(this.options),
+            initial
+        });
+        core.onEvent(event => { this.onCoreEvent(event); });
+        await this.components.channels.handle(SWIM_PROTOCOL, async (channel) => { await this.receive(channel); });
+        this.core = core;
+        core.start();
+        if (this.options.joinOnConnect !== false) {
+            this.components.events.addEventListener('peer:connect', this.onConnect);
+            for (const peer of this.components.channels.connectedPeers())
+                this.joinThrough(peer);
+        }
+        this.scheduleSave();
+    }
+    async stop() {
+        const core = this.core;
+        if (core === undefined)
+            return;
+        this.core = undefined;
+        this.components.events.removeEventListener('peer:connect', this.onConnect);
+        if (this.saveTimer !== undefined)
+            this.components.clock.clearTimeout(this.saveTimer);
+        this.saveTimer = undefined;
+        await this.save(core);
+        core.stop();
+        await this.components.channels.unhandle(SWIM_PROTOCOL);
+        for (const channel of this.inbound)
+            channel.abort(new Error('membership stopped'));
+        this.inbound.clear();
+        await this.pool.closeAll('membership stopped');
+    }
+    /**
+     * Leave gracefully: tell the members, keep answering while the news spreads, then stop
+     * probing. Other nodes mark this one `left`, not failed. Call `stop` afterwards.
+     */
+    async leave(options) {
+        const core = this.requireCore();
+        core.leave();
+        await sleep(this.components.clock, core.config.leavePropagateMs, options);
+    }
+    /** Join through these members (peer ids; they must be dialable). */
+    join(peers) {
+        this.requireCore().join(peers.filter(peer => peer !== this.components.peerId));
+    }
+    members() {
+        return this.core?.members() ?? [];
+    }
+    member(id) {
+        return this.core?.member(id);
+    }
+    liveMembers() {
+        return this.core?.liveMembers() ?? [];
+    }
+    /** `HEALTHY`, or `PARTITIONED` while fewer than a quorum of members are reachable. */
+    status() {
+        return this.core?.status() ?? 'HEALTHY';
+    }
+    /** Lifeguard's local health score: 0 is healthy; it slows probing when this node lags. */
+    localHealth() {
+        return this.core?.localHealth() ?? 0;
+    }
+    /** A sender of gossip this node accepts: itself or a live (alive or suspect) member. */
+    isKnownSender(peer) {
+        if (peer === this.components.peerId)
+            return true;
+        const state = this.core?.member(peer)?.state;
+        return state === 'alive' || state === 'suspect';
+    }
+    setMetadata(metadata) {
+        const core = this.requireCore();
+        const current = core.member(this.components.peerId)?.metadata ?? { roles: [], tags: {} };
+        core.setMetadata({ ...current, ...metadata });
+    }
+    /** Membership events (join, suspect, dead, left, partitioned, …); returns an unsubscribe. */
+    onEvent(listener) {
+        this.listeners.add(listener);
+        return () => { this.listeners.delete(listener); };
+    }
+    onMembersChanged(listener) {
+        this.changeListeners.add(listener);
+        return () => { this.changeListeners.delete(listener); };
+    }
+    requireCore() {
+        if (this.core === undefined)
+            throw new Error('membership is not started');
+        return this.core;
+    }
+    joinThrough(peer) {
+        const core = this.core;
+        if (core === undefined || peer === this.components.peerId)
+            return;
+        const known = core.member(peer);
+        if (known !== undefined && known.state !== 'dead' && known.state !== 'left')
+            return;
+        core.join([peer]);
+    }
+    send(to, message) {
+        let bytes;
+        try {
+            bytes = encodeSwimMessage(message);
+        }
+        catch (err) {
+            this.log.warn({ err, type: message.type }, 'cannot encode a SWIM message');
+            return;
+        }
+        this.pool.send(to, bytes).catch(err => { this.log.debug({ remote: to, err: err.message }, 'SWIM send failed'); });
+    }
+    async receive(channel) {
+        this.inbound.add(channel);
+        try {
+            for await (const frame of channel) {
+                const core = this.core;
+                if (core === undefined)
+                    break;
+                let message;
+                try {
+                    message = decodeSwimMessage(frame);
+                    for (const update of message.type === 'push-pull' ? message.members : message.updates)
+                        this.verifier.verify(update);
+                }
+                catch (err) {
+                    if (!(err instanceof MessageValidationError))
+                        throw err;
+                    this.log.info({ remote: channel.peer, err: err.message, name: err.name }, 'refused a SWIM frame');
+                    this.components.channels.reportViolation(channel.peer, SWIM_PROTOCOL, err);
+                    channel.abort(err);
+                    return;
+                }
+                core.receive(channel.peer, message);
+            }
+        }
+        catch (err) {
+            this.log.debug({ remote: channel.peer, err: err.message }, 'SWIM channel ended');
+        }
+        finally {
+            this.inbound.delete(channel);
+        }
+    }
+    onCoreEvent(event) {
+        this.dirty = true;
+        const change = membersChange(event);
+        if (change !== undefined) {
+            if (change.left.length > 0)
+                for (const peer of change.left)
+                    this.pool.forget(peer);
+            for (const listener of this.changeListeners) {
+                try {
+                    listener(change);
+                }
+                catch (err) {
+                    this.log.warn({ err }, 'members-changed listener threw');
+                }
+            }
+        }
+        for (const listener of this.listeners) {
+            try {
+                listener(event);
+            }
+            catch (err) {
+                this.log.warn({ err }, 'membership listener threw');
+            }
+        }
+    }
+    scheduleSave() {
+        if (this.store === undefined || this.core === undefined)
+            return;
+        this.saveTimer = this.components.clock.setTimeout(() => {
+            const core = this.core;
+            if (core === undefined)
+                return;
+            void this.save(core).finally(() => { this.scheduleSave(); });
+        }, SAVE_INTERVAL_MS);
+    }
+    async save(core) {
+        if (this.store === undefined || !this.dirty)
+            return;
+        this.dirty = false;
+        try {
+            await this.store.save(core.snapshot());
+        }
+        catch (err) {
+            this.dirty = true;
+            this.log.warn({ err }, 'cannot save the member list');
+        }
+    }
+}
+function swimConfigOf(options) {
+    const { metadata: _metadata, stateFile: _stateFile, joinOnConnect: _joinOnConnect, ...config } = options;
+    return config;
+}
+/** Which live members an event adds or removes, for {@link MemberView} listeners. */
+function membersChange(event) {
+    switch (event.type) {
+        case 'member:join':
+        case 'member:alive':
+            return { joined: [event.member.id], left: [] };
+        case 'member:dead':
+        case 'member:left':
+            return { joined: [], left: [event.member.id] };
+        default:
+            return undefined;
+    }
+}
+async function sleep(clock, ms, options) {
+    options?.signal?.throwIfAborted();
+    await new Promise((resolve, reject) => {
+        const onAbort = () => { clock.clearTimeout(timer); reject(options?.signal?.reason); };
+        const timer = clock.setTimeout(() => { options?.signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+        options?.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+//# sourceMappingURL=membership-service.js.map
