@@ -23,3 +23,5 @@ export type { MemberInfo, MemberState, MembershipEvent, MembershipEventListener,
 export { DEFAULT_MEMBERSHIP_CONFIG, resolveMembershipConfig, detectionBoundMs, suspicionTimeoutsMs, retransmitLimit, type MembershipConfig } from './membership/core/config.js'
 export * from './validation/index.js'
 export * from './pubsub/index.js'
+export * from './plumtree/index.js'
+export { meshGossip, withGossip, type GossipOptions, type MeshGossipParts } from './create-gossip.js'
