@@ -13,7 +13,7 @@
  * or death of a stranger tells us nothing we could act on.
  */
 import type { MemberInfo, MemberState } from './events.js'
-import type { AliveUpdate, DeadUpdate, SuspectUpdate } from './messages.js'
+import type { AliveUpdate, DeadUpdate, MemberMetadata, SuspectUpdate } from './messages.js'
 
 export interface MemberRecord {
   readonly id: string
@@ -61,15 +61,34 @@ export function isReachable (state: MemberState): boolean {
 
 /** A copy for callers, which may keep or change it freely. */
 export function toMemberInfo (record: MemberRecord): MemberInfo {
-  const { metadata, addresses } = record.alive
   return {
     id: record.id,
     state: record.state,
     incarnation: record.incarnation,
-    addresses: [...addresses],
-    metadata: { ...(metadata.region === undefined ? {} : { region: metadata.region }), roles: [...metadata.roles], tags: { ...metadata.tags } },
+    addresses: [...record.alive.addresses],
+    metadata: copyMetadata(record.alive.metadata),
     stateChangedAt: record.stateChangedAt
   }
+}
+
+/** For one member: does accusation `a` beat `b`? Higher incarnation; at equal, dead beats suspect. */
+export function outranks (a: SuspectUpdate | DeadUpdate, b: SuspectUpdate | DeadUpdate): boolean {
+  return a.incarnation > b.incarnation || (a.incarnation === b.incarnation && a.type === 'dead' && b.type === 'suspect')
+}
+
+/** Whether two alive claims say the same (addresses in order, metadata), whatever their incarnation. */
+export function sameContent (a: AliveUpdate, b: AliveUpdate): boolean {
+  if (a === b) return true
+  if (a.addresses.length !== b.addresses.length || a.addresses.some((address, i) => address !== b.addresses[i])) return false
+  const [ma, mb] = [a.metadata, b.metadata]
+  if (ma.region !== mb.region || ma.roles.length !== mb.roles.length || ma.roles.some((role, i) => role !== mb.roles[i])) return false
+  const tagsA = Object.entries(ma.tags)
+  return tagsA.length === Object.keys(mb.tags).length && tagsA.every(([key, value]) => mb.tags[key] === value)
+}
+
+/** A deep copy, so that nothing handed out or signed shares arrays with the caller. */
+export function copyMetadata (metadata: MemberMetadata): MemberMetadata {
+  return { ...(metadata.region === undefined ? {} : { region: metadata.region }), roles: [...metadata.roles], tags: { ...metadata.tags } }
 }
 
 /** Members by id, with running counts per state so that size-dependent timeouts cost O(1). */

@@ -1,6 +1,4 @@
 /**
- * @packageDocumentation
- *
  * `MembershipCore`: SWIM with the Lifeguard extensions, as an I/O-free state machine (after
  * hashicorp/memberlist and serf). It keeps the cluster's member list by probing members on a
  * randomized round-robin (direct ping, then indirect ping-req with nacks), suspecting those that
@@ -15,6 +13,13 @@
  * it calls `receive` with each authenticated message. The core never does I/O, never reads the
  * wall clock, never calls `Math.random` and does no crypto, so the same seed replays a run.
  *
+ * Beyond memberlist, three small additions close gaps that a bounded retransmit count leaves:
+ * a message to a member we hold dead carries its death first (as the buddy system does for a
+ * suspicion), so a live "dead" member refutes as soon as it talks to us; a message carrying a
+ * stale accusation of us, or a stale suspicion of a member that left, is answered directly with
+ * the claim that supersedes it; and gossip to recently dead members comes on top of the live
+ * fan-out instead of out of it.
+ *
  * Contract:
  * - All methods are synchronous and must be called from one thread of control (the clock's
  *   callbacks and the host's calls never interleave).
@@ -25,17 +30,17 @@
  */
 import { NotStartedError, InvalidConfigError, type Clock, type RandomSource, type TimerHandle } from '@meshwork/core-mesh'
 import { Awareness } from './awareness.js'
+import { Dissemination } from './dissemination.js'
 import { pushPullIntervalFor, resolveMembershipConfig, type MembershipConfig } from './config.js'
 import type { MemberInfo, MembershipEvent, MembershipEventListener, MembershipStatus } from './events.js'
 import { FailureDetector } from './failure-detector.js'
 import { isReachable, toMemberInfo } from './member-table.js'
 import { isSwimEnvelope, isValidAddresses, isValidMetadata, isValidUpdate, validUpdates } from './message-guards.js'
 import { MembershipState } from './membership-state.js'
-import type { AliveUpdate, MemberMetadata, MembershipUpdate, SwimMessage, UpdateSigner } from './messages.js'
+import type { AliveUpdate, MemberMetadata, SwimMessage, UpdateSigner } from './messages.js'
 import { ProbeOrder } from './probe-order.js'
 import { QuorumMonitor } from './quorum.js'
 import { pickOne, sampleUpTo } from './random-choice.js'
-import { TransmitQueue } from './transmit-queue.js'
 
 /** Persisted members contacted by a push-pull when a restored node starts. */
 const REJOIN_FANOUT = 3
@@ -87,7 +92,7 @@ export class MembershipCore {
   private readonly random: RandomSource
   private readonly sendMessage: (to: string, message: SwimMessage) => void
   private readonly awareness: Awareness
-  private readonly queue: TransmitQueue
+  private readonly dissemination: Dissemination
   private readonly order: ProbeOrder
   private readonly quorum: QuorumMonitor
   private readonly state: MembershipState
@@ -95,8 +100,6 @@ export class MembershipCore {
   private readonly listeners = new Set<MembershipEventListener>()
   private readonly timers = new Map<string, TimerHandle>()
   private readonly restoredMembers: AliveUpdate[]
-  /** Claims to send back to the sender of the message being handled (see `receive`). */
-  private answers: MembershipUpdate[] = []
   private lifecycle: Lifecycle = 'idle'
 
   constructor (init: MembershipCoreInit) {
@@ -113,7 +116,6 @@ export class MembershipCore {
     const incarnation = typeof restored === 'number' && Number.isSafeInteger(restored) && restored >= 0 ? restored + 1 : 0
     this.restoredMembers = (init.initial?.members ?? []).filter(member => isValidUpdate(member) && member.type === 'alive' && member.member !== this.self)
     this.awareness = new Awareness(this.config.awarenessMax)
-    this.queue = new TransmitQueue(this.config.retransmitMult, () => this.state.table.reachableCount)
     this.order = new ProbeOrder(this.random)
     this.quorum = new QuorumMonitor(this.config.quorumFraction)
     this.state = new MembershipState({
@@ -125,14 +127,22 @@ export class MembershipCore {
       addresses,
       metadata,
       hooks: {
-        broadcast: update => { this.queue.enqueue(update) },
+        broadcast: update => { this.dissemination.enqueue(update) },
         emit: event => { this.emit(event) },
         added: id => { this.order.add(id) },
-        removed: id => { this.order.remove(id); this.queue.remove(id) },
+        removed: id => { this.order.remove(id); this.dissemination.forget(id) },
         changed: () => { this.checkQuorum() },
         refuted: () => { this.awareness.apply(1) },
-        answer: update => { if (!this.answers.includes(update)) this.answers.push(update) }
+        answer: update => { this.dissemination.answer(update) }
       }
+    })
+    this.dissemination = new Dissemination({
+      self: this.self,
+      config: this.config,
+      random: this.random,
+      table: this.state.table,
+      send: (to, message) => { this.sendMessage(to, message) },
+      leaveClaim: () => this.state.leaveClaim
     })
     this.detector = new FailureDetector({
       self: this.self,
@@ -141,7 +151,7 @@ export class MembershipCore {
       config: this.config,
       awareness: this.awareness,
       send: (to, message) => { this.sendMessage(to, message) },
-      piggyback: to => this.piggyback(to),
+      piggyback: to => this.dissemination.piggyback(to),
       helpers: target => this.membersWhere(record => record.state === 'alive' && record.id !== target),
       onProbeFailed: (target, incarnation) => { this.state.suspectAfterFailedProbe(target, incarnation) }
     })
@@ -209,22 +219,23 @@ export class MembershipCore {
 
   /**
    * Handle a message from member `from`, already authenticated by the host (every claim's
-   * signature checked, `from` the true sender). Ignored unless running or leaving.
+   * signature checked, `from` the true sender). Ignored unless running or leaving. A push-pull's
+   * `join` flag changes nothing here: a joiner's claims take the same path as anyone's.
    */
   receive (from: string, message: SwimMessage): void {
     if (this.lifecycle !== 'running' && this.lifecycle !== 'leaving') return
     if (typeof from !== 'string' || from === this.self || !isSwimEnvelope(message)) return
-    this.answers = []
+    this.dissemination.beginMessage()
     if (message.type === 'push-pull') {
       this.state.mergeState(validUpdates(message.members, 2 * this.config.maxMembers + 2))
       // The reply carries our whole state, answers included.
       if (message.reply) this.pushPull(from, false, false)
-      else this.sendAnswers(from)
+      else this.dissemination.sendAnswers(from)
       return
     }
     const maxUpdates = Math.max(64, 4 * this.config.maxPiggyback)
     for (const update of validUpdates(message.updates, maxUpdates)) this.state.apply(update)
-    this.sendAnswers(from)
+    this.dissemination.sendAnswers(from)
     switch (message.type) {
       case 'ping': this.detector.handlePing(from, message); break
       case 'ping-req': this.detector.handlePingReq(from, message); break
@@ -308,18 +319,9 @@ export class MembershipCore {
     this.schedule('probe', intervalMs, () => { this.probeTick() })
   }
 
-  /** Send queued updates to a few random live (or recently dead) members. */
   private gossipTick (): void {
     this.schedule('gossip', this.config.gossipIntervalMs, () => { this.gossipTick() })
-    if (this.queue.size === 0 && this.lifecycle !== 'leaving') return
-    const now = this.clock.now()
-    const candidates = this.membersWhere(record => isReachable(record.state) ||
-      (record.state === 'dead' && now - record.stateChangedAt <= this.config.gossipToTheDeadMs))
-    for (const to of sampleUpTo(this.random, candidates, this.config.gossipNodes)) {
-      const updates = this.piggyback(to)
-      if (updates.length === 0) return
-      this.sendMessage(to, { type: 'gossip', updates })
-    }
+    this.dissemination.gossip(this.clock.now())
   }
 
   /** Anti-entropy with one random alive member, in case gossip missed something. */
@@ -356,33 +358,8 @@ export class MembershipCore {
 
   // ---- helpers ----
 
-  /** Send `to` (the sender of the message just handled) the claims that supersede stale ones it sent. */
-  private sendAnswers (to: string): void {
-    if (this.answers.length === 0) return
-    this.sendMessage(to, { type: 'gossip', updates: this.answers.slice(0, this.config.maxPiggyback) })
-    this.answers = []
-  }
-
   private pushPull (to: string, join: boolean, reply = true): void {
     this.sendMessage(to, { type: 'push-pull', join, reply, members: this.state.stateClaims() })
-  }
-
-  /**
-   * Updates for a message to `to`: queued ones, least sent first. Lifeguard's buddy system:
-   * to a suspect member, its suspicion goes first, so it learns it must refute at once. We do
-   * the same for a member we hold dead: if it is talking to us it is alive after all (a healed
-   * partition, a long pause), and the claim tells it to refute without waiting for a push-pull.
-   */
-  private piggyback (to: string): MembershipUpdate[] {
-    const max = this.config.maxPiggyback
-    // While leaving, every message says so: the queue would stop repeating it after a few sends.
-    const leave = this.state.leaveClaim
-    if (leave !== undefined) return [leave, ...this.queue.take(max - 1, this.self)]
-    const record = this.state.table.get(to)
-    if ((record?.state === 'suspect' || record?.state === 'dead') && record.accusation !== undefined) {
-      return [record.accusation, ...this.queue.take(max - 1, to)]
-    }
-    return this.queue.take(max)
   }
 
   private membersWhere (keep: (record: { id: string, state: MemberInfo['state'], stateChangedAt: number }) => boolean): string[] {

@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '@meshwork/core-mesh'
 import { expectedConfirmations, suspicionTimeoutsMs, type MembershipConfig } from './config.js'
 import type { MembershipEvent } from './events.js'
-import { aliveWins, isTombstone, judgeDead, judgeSuspect, MemberTable, toMemberInfo, type MemberRecord } from './member-table.js'
+import { aliveWins, copyMetadata, isTombstone, judgeDead, judgeSuspect, MemberTable, outranks, sameContent, toMemberInfo, type MemberRecord } from './member-table.js'
 import type { AliveUpdate, DeadUpdate, MemberMetadata, MembershipUpdate, SuspectUpdate, UnsignedUpdate, UpdateSigner } from './messages.js'
 import { Suspicion } from './suspicion.js'
 
@@ -68,10 +68,6 @@ export class MembershipState {
     return this.selfRecord.incarnation
   }
 
-  get selfClaim (): AliveUpdate {
-    return this.selfRecord.alive
-  }
-
   /** This node's leave claim, once `leave()` was called. */
   get leaveClaim (): DeadUpdate | undefined {
     const claim = this.selfRecord.accusation
@@ -103,9 +99,7 @@ export class MembershipState {
     const record = this.table.get(id)
     // A newer alive claim arrived while the probe ran: the member proved itself meanwhile.
     if (record === undefined || record.incarnation > incarnation) return
-    const unsigned = { type: 'suspect' as const, member: id, incarnation: record.incarnation, from: this.self }
-    if (judgeSuspect(record, unsigned) === 'ignore') return
-    this.applySuspect({ ...unsigned, signature: this.signer.sign(unsigned) })
+    this.suspectAsSelf(id, record.incarnation)
   }
 
   // ---- claims from others ----
@@ -156,7 +150,10 @@ export class MembershipState {
     if (claim.member === this.self) return this.accusedSelf(claim)
     const record = this.table.get(claim.member)
     const outcome = judgeSuspect(record, claim)
-    if (outcome === 'ignore' || record === undefined) return this.answerStaleClaim(record)
+    if (outcome === 'ignore' || record === undefined) {
+      if (record?.state === 'left') this.answerStaleClaim(record)
+      return
+    }
     if (outcome === 'confirm') {
       // A new, independent accuser: shorten the timeout and pass the news on, so that the
       // confirmations reach the other members' timers too.
@@ -177,10 +174,16 @@ export class MembershipState {
     if (claim.member === this.self) return this.accusedSelf(claim)
     const record = this.table.get(claim.member)
     const outcome = judgeDead(record, claim)
-    if (outcome === 'ignore' || record === undefined) return this.answerStaleClaim(record)
+    if (outcome === 'ignore' || record === undefined) {
+      if (record?.state === 'left' && claim.from !== claim.member) this.answerStaleClaim(record)
+      return
+    }
     if (outcome === 'raise-tombstone') {
+      // Quietly: the member is still gone, we only learnt a later life of it ended too.
       record.incarnation = claim.incarnation
       record.accusation = claim
+      this.table.setState(record, claim.from === claim.member ? 'left' : 'dead', record.stateChangedAt)
+      this.hooks.changed()
       return
     }
     const wasTombstone = isTombstone(record.state)
@@ -234,7 +237,7 @@ export class MembershipState {
       if (alive !== undefined) this.applyAlive(alive)
       if (accusation === undefined) continue
       if (accusation.type === 'dead' && accusation.from !== member && member !== this.self) {
-        this.suspectOnHearsay(member, accusation.incarnation)
+        this.suspectAsSelf(member, accusation.incarnation)
       } else {
         this.apply(accusation)
       }
@@ -291,11 +294,14 @@ export class MembershipState {
   }
 
   /**
-   * Someone still suspects or buries a member that left: they missed the leave (dissemination
-   * is probabilistic), so tell them rather than let them declare it failed.
+   * The message being handled still suspects, or calls failed, a member that left: its sender
+   * missed the leave (dissemination is probabilistic), so tell it rather than let it declare
+   * the member failed. Only leaves are answered: a leave is the member's own word, while our
+   * verdict that a member is dead is a guess that must not spread past a healed partition
+   * (see `mergeState`).
    */
-  private answerStaleClaim (record: MemberRecord | undefined): void {
-    if (record?.state === 'left' && record.accusation !== undefined) this.hooks.answer(record.accusation)
+  private answerStaleClaim (record: MemberRecord): void {
+    if (record.accusation !== undefined) this.hooks.answer(record.accusation)
   }
 
   /** Outbid `accused` with a fresh alive claim. */
@@ -312,7 +318,8 @@ export class MembershipState {
     this.hooks.broadcast(claim)
   }
 
-  private suspectOnHearsay (member: string, incarnation: number): void {
+  /** Suspect `member` at `incarnation` in our own name (signed only if it changes anything). */
+  private suspectAsSelf (member: string, incarnation: number): void {
     const record = this.table.get(member)
     const unsigned = { type: 'suspect' as const, member, incarnation, from: this.self }
     if (judgeSuspect(record, unsigned) === 'ignore') return
@@ -375,22 +382,4 @@ export class MembershipState {
     const unsigned: UnsignedUpdate = { type: 'dead', member, incarnation, from: this.self }
     return { ...unsigned, signature: this.signer.sign(unsigned) }
   }
-}
-
-/** For one member: does accusation `a` beat `b`? Higher incarnation; at equal, dead beats suspect. */
-function outranks (a: SuspectUpdate | DeadUpdate, b: SuspectUpdate | DeadUpdate): boolean {
-  return a.incarnation > b.incarnation || (a.incarnation === b.incarnation && a.type === 'dead' && b.type === 'suspect')
-}
-
-function sameContent (a: AliveUpdate, b: AliveUpdate): boolean {
-  if (a === b) return true
-  if (a.addresses.length !== b.addresses.length || a.addresses.some((address, i) => address !== b.addresses[i])) return false
-  const [ma, mb] = [a.metadata, b.metadata]
-  if (ma.region !== mb.region || ma.roles.length !== mb.roles.length || ma.roles.some((role, i) => role !== mb.roles[i])) return false
-  const tagsA = Object.entries(ma.tags)
-  return tagsA.length === Object.keys(mb.tags).length && tagsA.every(([key, value]) => mb.tags[key] === value)
-}
-
-export function copyMetadata (metadata: MemberMetadata): MemberMetadata {
-  return { ...(metadata.region === undefined ? {} : { region: metadata.region }), roles: [...metadata.roles], tags: { ...metadata.tags } }
 }
