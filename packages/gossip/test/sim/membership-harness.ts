@@ -191,6 +191,7 @@ export class MembershipCluster {
       clock,
       random: this.random.fork(`${id}/${life}`),
       send: (to, message) => {
+        deepFreeze(message) // the network shares it by reference: a core that mutates it throws
         this.onSend?.(this.clock.now(), id, to, message)
         this.net.send(id, to, message)
       },
@@ -203,4 +204,10 @@ export class MembershipCluster {
     core.onEvent(event => { this.events.push({ at: this.clock.now(), node: id, event }) })
     return core
   }
+}
+
+function deepFreeze (value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return
+  Object.freeze(value)
+  for (const child of Object.values(value)) deepFreeze(child)
 }

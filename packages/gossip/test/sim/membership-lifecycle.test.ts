@@ -4,6 +4,11 @@ import { detectionBoundMs, resolveMembershipConfig } from '../../src/membership/
 import type { AliveUpdate } from '../../src/membership/core/messages.js'
 import { MembershipCluster } from './membership-harness.js'
 
+/** Two probe rounds and a little: by then the node has probed, and so corrected, every member. */
+function repairWithinMs (size: number): number {
+  return 2 * (size - 1) * resolveMembershipConfig().probeIntervalMs + 2_000
+}
+
 describe('SWIM member lifecycle (simulated)', () => {
   it('join: every node appears in every list through its alive claim', async () => {
     await runSeeded(seedsFromEnv(5), seed => {
@@ -95,11 +100,20 @@ describe('SWIM member lifecycle (simulated)', () => {
       cluster.runUntil(() => live.every(id => cluster.stateOf(id, phoenix) === 'dead'), detectionBoundMs(resolveMembershipConfig(), 8), 'phoenix dead everywhere')
       const joinsBefore = cluster.eventsAbout('member:join', phoenix).length
 
+      const rejoins: string[] = []
+      cluster.onSend = (_at, from, to, message) => { if (from === phoenix && message.type === 'push-pull' && message.join) rejoins.push(to) }
       const reborn = cluster.restart(phoenix, saved)
+      cluster.onSend = undefined
       expect(reborn.incarnation()).toBe(2)
+      // It rejoins at once through a few of the members it persisted.
+      expect(new Set(rejoins).size).toBe(3)
+      for (const id of rejoins) expect(live).toContain(id)
       // It knows its members at once, and they learn of it from its rejoin push-pulls.
       expect(reborn.liveMembers().sort()).toEqual(live)
-      cluster.runUntil(() => live.every(id => cluster.stateOf(id, phoenix) === 'alive'), 5_000, `everyone sees ${phoenix} alive again\n${cluster.describe()}`)
+      // Gossip reaches most members at once; one that missed every copy still holds the old
+      // death, and learns at the latest when the phoenix probes it (within two probe rounds):
+      // its ack carries the death, and the phoenix answers with its new claim.
+      cluster.runUntil(() => live.every(id => cluster.stateOf(id, phoenix) === 'alive'), repairWithinMs(8), `everyone sees ${phoenix} alive again\n${cluster.describe()}`)
       for (const id of live) expect(cluster.core(id).member(phoenix)?.incarnation).toBeGreaterThanOrEqual(2)
       expect(cluster.eventsAbout('member:join', phoenix).length - joinsBefore).toBe(live.length)
       cluster.run(30_000)
@@ -121,7 +135,7 @@ describe('SWIM member lifecycle (simulated)', () => {
       cluster.runUntil(() => live.every(id => cluster.stateOf(id, phoenix) === 'dead'), detectionBoundMs(resolveMembershipConfig(), 6), 'phoenix dead everywhere')
       const reborn = cluster.restart(phoenix, stale)
       expect(reborn.incarnation()).toBe(1) // equal to its death: refused until it hears and refutes
-      cluster.runUntil(() => live.every(id => cluster.stateOf(id, phoenix) === 'alive'), 10_000, `everyone sees ${phoenix} alive again\n${cluster.describe()}`)
+      cluster.runUntil(() => live.every(id => cluster.stateOf(id, phoenix) === 'alive'), repairWithinMs(6), `everyone sees ${phoenix} alive again\n${cluster.describe()}`)
       expect(reborn.incarnation()).toBe(2)
       cluster.stopAll()
     })

@@ -38,7 +38,9 @@ describe('SWIM partitions (simulated)', () => {
       cluster.net.heal()
       cluster.runUntil(() => converged(cluster), 30_000, `everyone sees everyone alive at the same incarnations\n${cluster.describe()}`)
       for (const id of cluster.ids) expect(cluster.core(id).status()).toBe('HEALTHY')
+      // No flapping on the way: the minority recovered once, the majority never doubted.
       for (const id of minority) expect(cluster.eventsOf('recovered', id).length).toBe(1)
+      for (const id of majority) expect(cluster.eventsOf('partitioned', id)).toEqual([])
       // Members came back by outbidding the deaths, not by forgetting them.
       expect(cluster.ids.some(id => cluster.core(id).incarnation() > (incarnationsBefore.get(id) ?? 0))).toBe(true)
       // And the view stays converged.

@@ -281,11 +281,44 @@ describe('MembershipCore on its own', () => {
     core.stop()
   })
 
+  it('answers the sender of a stale accusation (of itself, or of a member that left) with the claim that supersedes it', () => {
+    const sent: Array<[string, SwimMessage]> = []
+    const { core } = make(sent)
+    core.start()
+    core.receive('peer', { type: 'gossip', updates: [alive('peer', 0), alive('gone', 0), dead('gone', 0, 'gone'), suspect('me', 0, 'peer')] })
+    expect(core.incarnation()).toBe(1)
+    sent.length = 0
+    // An ack (no reply expected) still suspecting us at 0, and a ping still suspecting `gone`.
+    core.receive('slow', { type: 'ack', seq: 1, updates: [suspect('me', 0, 'slow'), suspect('gone', 0, 'slow')] })
+    const answer = sent.find(([to, m]) => to === 'slow' && m.type === 'gossip')?.[1] as { updates: MembershipUpdate[] }
+    expect(answer.updates.map(u => `${u.type}:${u.member}@${u.incarnation}`).sort()).toEqual(['alive:me@1', 'dead:gone@0'])
+    // A death it holds is not pushed on others: that is only a guess (see mergeState).
+    sent.length = 0
+    core.receive('peer', { type: 'gossip', updates: [alive('x', 0), dead('x', 0, 'peer')] })
+    core.receive('slow', { type: 'gossip', updates: [suspect('x', 0, 'slow')] })
+    expect(sent.filter(([to]) => to === 'slow')).toEqual([])
+    core.stop()
+  })
+
   it('stop() cancels every timer', () => {
     const { core, clock } = make()
     core.start()
     core.receive('peer', { type: 'gossip', updates: [alive('peer', 0), alive('p2', 0), suspect('peer', 0, 'p2'), alive('p3', 0), dead('p3', 0, 'p2')] })
     expect(clock.pendingTimers).toBeGreaterThan(0)
+    core.stop()
+    expect(clock.pendingTimers).toBe(0)
+  })
+
+  it('started again after stop(), it re-arms its suspicions and carries on', () => {
+    const { core, clock } = make()
+    core.start()
+    core.receive('peer', { type: 'gossip', updates: [alive('peer', 0), alive('p2', 0), suspect('peer', 0, 'p2')] })
+    core.stop()
+    clock.advance(600_000)
+    expect(core.member('peer')?.state).toBe('suspect') // nothing runs while stopped
+    core.start()
+    clock.advance(60_000)
+    expect(core.member('peer')?.state).toBe('dead')
     core.stop()
     expect(clock.pendingTimers).toBe(0)
   })
