@@ -1,6 +1,6 @@
-import type { Broadcast, DiscoveryPlugin, MeshConfig, ServiceFactory } from '@meshwork/core-mesh'
+import { defineService, type Broadcast, type DiscoveryPlugin, type MeshConfig, type ServiceFactory } from '@meshwork/core-mesh'
 import { membershipDiscovery, membershipService } from './membership/create-membership.js'
-import type { MembershipOptions, MembershipService } from './membership/membership-service.js'
+import type { MembershipComponents, MembershipOptions, MembershipService } from './membership/membership-service.js'
 import { plumtreeBroadcast, type PlumtreeBroadcastComponents, type PlumtreeBroadcastInit } from './plumtree/plumtree-broadcast.js'
 import { meshPubSub } from './pubsub/create-pubsub.js'
 import type { MeshPubSubOptions } from './pubsub/options.js'
@@ -20,9 +20,10 @@ export interface GossipOptions {
   /** Limits of the broadcast validation pipeline (size, replay window, per-origin rate). */
   validation?: ValidationOptions
   /**
-   * Accept broadcasts only from live members (needs membership). Off by default: a member that
-   * has just joined is not yet known everywhere, and a node that drops its messages also stops
-   * forwarding them down the tree.
+   * Accept broadcasts and topic messages only from live members (needs membership). Off by
+   * default: a member that has just joined is not yet known everywhere, and a node that drops
+   * its messages also stops forwarding them down the tree. Vanilla gossipsub peers are never
+   * members, so this also shuts them out of pub/sub.
    */
   knownSendersOnly?: boolean
 }
@@ -40,26 +41,32 @@ export function meshGossip (options: GossipOptions = {}): MeshGossipParts {
   const parts: MeshGossipParts = { libp2pServices: {}, services: [], discovery: [] }
   const membership = options.membership
   const withMembership = membership !== false
+  if (options.knownSendersOnly === true && !withMembership) throw new RangeError('knownSendersOnly needs membership')
+  // The membership instance, once the node has created it: the known-sender check reads it.
+  let members: MembershipService | undefined
+  const knownSender = options.knownSendersOnly === true
+    ? { isKnownSender: (origin: string) => members?.isKnownSender(origin) ?? false }
+    : {}
   if (withMembership) {
-    parts.services.push(membershipService(membership ?? {}))
+    const factory = membershipService(membership ?? {})
+    parts.services.push(defineService(factory.meta, (components: MembershipComponents) => {
+      members = factory(components)
+      return members
+    }))
     parts.discovery.push(membershipDiscovery())
   }
   if (options.broadcast !== false) {
-    if (options.knownSendersOnly === true && !withMembership) throw new RangeError('knownSendersOnly needs membership')
-    const pipeline = (components: PlumtreeBroadcastComponents): ValidationPipeline => {
-      const members = components.membership as MembershipService | undefined
-      return new ValidationPipeline({
-        ...options.validation,
-        signer: components.signer,
-        clock: components.clock,
-        reputation: new PeerReputation({ clock: components.clock }),
-        ...(options.knownSendersOnly === true && members !== undefined ? { isKnownSender: (origin: string) => members.isKnownSender(origin) } : {})
-      })
-    }
+    const pipeline = (components: PlumtreeBroadcastComponents): ValidationPipeline => new ValidationPipeline({
+      ...options.validation,
+      signer: components.signer,
+      clock: components.clock,
+      reputation: new PeerReputation({ clock: components.clock }),
+      ...knownSender
+    })
     parts.broadcast = plumtreeBroadcast({ view: withMembership ? 'membership' : 'connected-peers', ...options.broadcast, pipeline })
   }
   if (options.pubsub !== false) {
-    const pubsub = meshPubSub(options.pubsub ?? {})
+    const pubsub = meshPubSub({ ...knownSender, ...options.pubsub })
     Object.assign(parts.libp2pServices, pubsub.libp2pServices)
     parts.services.push(pubsub.service)
   }
