@@ -12,6 +12,8 @@ export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1', 'localhost
 export const ADMIN_TOKEN_FILE = 'admin.token'
 /** `{ host, port }` of the running node's admin API, written by `start` for the client commands. */
 export const ADMIN_ENDPOINT_FILE = 'admin.json'
+/** The member list gossip membership keeps, so that a restarted node rejoins through the members it knew. */
+export const MEMBERS_FILE = 'members.json'
 /** Shorter configured tokens are refused: the token is the admin API's only protection. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16
 
@@ -19,6 +21,12 @@ export const MIN_ADMIN_TOKEN_LENGTH = 16
 export const MAX_ADMIN_BODY_BYTES = 1024 * 1024
 /** How long the admin API waits for a send or broadcast before answering 504. */
 export const ADMIN_OPERATION_TIMEOUT_MS = 30_000
+/** A blank keep-alive line goes to each `/api/subscribe` stream this often while no message does. */
+export const SUBSCRIBE_KEEP_ALIVE_MS = 15_000
+/** A subscriber that lets more than this queue up (it reads too slowly) is disconnected. */
+export const MAX_SUBSCRIBER_BUFFER_BYTES = 8 * 1024 * 1024
+/** How long a stopping node waits for its leave to spread before it stops anyway. */
+export const MEMBERSHIP_LEAVE_TIMEOUT_MS = 3_000
 /** How long `stop()` lets in-flight admin requests finish before closing their sockets. */
 export const ADMIN_STOP_GRACE_MS = 2_000
 

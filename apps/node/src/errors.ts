@@ -31,6 +31,16 @@ export class AdminRequestError extends MeshError {
   }
 }
 
+/** `meshwork health` found the node CRITICAL or its membership PARTITIONED (exit code 1). */
+export class NodeUnhealthyError extends MeshError {}
+
+/** The node closed a `meshwork subscribe` stream (it stopped, or the connection broke) before the command was done. */
+export class SubscriptionEndedError extends MeshError {
+  constructor (readonly topic: string, readonly received: number, options?: ErrorOptions) {
+    super(`the subscription to "${topic}" ended after ${received} message${received === 1 ? '' : 's'}: the node stopped or the connection broke`, options)
+  }
+}
+
 /** A plugin module could not be imported or does not export a service factory. */
 export class PluginLoadError extends MeshError {
   constructor (readonly specifier: string, reason: string, options?: ErrorOptions) {

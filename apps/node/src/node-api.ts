@@ -1,5 +1,6 @@
-import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
+import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, PubSub, RouteEntry } from '@meshwork/core-mesh'
 import type { MeshDht } from '@meshwork/dht'
+import type { MembershipService } from '@meshwork/gossip'
 
 /**
  * What the reference node needs from a mesh node. core-mesh's `MeshNode` satisfies it
@@ -20,12 +21,21 @@ export interface MeshNodeApi {
   /** Broadcasts arriving at this node (call after `start`); returns an unsubscribe function. */
   onBroadcast(handler: (message: { origin: string, from: string, data: Uint8Array, hops: number }) => void): () => void
   addEventListener<K extends keyof MeshEvents & string>(type: K, listener: (event: CustomEvent<MeshEvents[K]>) => void, options?: AddEventListenerOptions | boolean): void
-  /** A service the config's factories created, by name (the DHT is `dht`); undefined when there is none. */
+  /**
+   * A service the config's factories created, by name (the DHT is `dht`, gossip's are
+   * `membership` and `pubsub`); undefined when there is none.
+   */
   service<T>(name: string): T | undefined
 }
 
 /** What the admin API uses of the node's DHT; `@meshwork/dht`'s `MeshDht` satisfies it. */
 export type NodeDht = Pick<MeshDht, 'put' | 'get' | 'provide' | 'findProviders' | 'findPeer' | 'status'>
+
+/** What the reference node uses of gossip membership; `@meshwork/gossip`'s `MembershipService` satisfies it. */
+export type NodeMembership = Pick<MembershipService, 'members' | 'status' | 'localHealth' | 'onEvent' | 'leave'>
+
+/** What the admin API uses of the node's topic pub/sub (core-mesh's `PubSub` contract). */
+export type NodePubSub = Pick<PubSub, 'publish' | 'subscribe' | 'subscribers'>
 
 /** A node the CLI owns: it starts it and stops it. */
 export interface RunnableMeshNode extends MeshNodeApi {

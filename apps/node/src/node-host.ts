@@ -1,12 +1,13 @@
 /**
  * Hosts one mesh node the way `meshwork start` runs it: pino logs, Prometheus metrics, plugins
- * from module paths, the DHT (unless disabled), the loopback admin API (and the metrics
- * listener when `metricsPort` is set), and `<dataDir>/admin.json` for the client commands.
- * `stop` undoes all of it.
+ * from module paths, the DHT and gossip (unless disabled), the loopback admin API (and the
+ * metrics listener when `metricsPort` is set), and `<dataDir>/admin.json` for the client
+ * commands. `stop` undoes all of it, leaving the gossip membership gracefully first.
  */
 import type { DestinationStream } from 'pino'
 import type { AbortOptions, Logger, MeshConfig } from '@meshwork/core-mesh'
 import { AdminServer } from './admin/admin-server.js'
+import { MEMBERSHIP_LEAVE_TIMEOUT_MS } from './constants.js'
 import { hostForUrl, type ListenAddress } from './admin/http-listener.js'
 import { removeAdminEndpoint, writeAdminEndpoint } from './config/admin-files.js'
 import { toMeshConfig, type NodeConfig } from './config/node-config.js'
@@ -15,6 +16,7 @@ import { createPromMetrics, type PromMetrics } from './metrics.js'
 import { MetricsServer } from './metrics-server.js'
 import type { CreateNode, RunnableMeshNode } from './node-api.js'
 import { addDht, dhtHealth, dhtOf } from './node-dht.js'
+import { addGossip, gossipHealth, leaveMembership, logMembershipEvents, membershipOf, pubsubOf } from './node-gossip.js'
 import { importPluginModule, loadPlugins, type ImportModule } from './plugins.js'
 import { nodeTextFiles, type TextFiles } from './text-files.js'
 
@@ -48,13 +50,13 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
   })
   const metrics = createPromMetrics()
   const plugins = await loadPlugins(config.plugins, deps.importModule ?? importPluginModule)
-  const meshConfig: MeshConfig = addDht({
+  const meshConfig: MeshConfig = addGossip(addDht({
     ...toMeshConfig(config),
     logger: logger.child({ component: 'mesh' }),
     metrics,
     ...(plugins.discovery.length > 0 ? { discovery: plugins.discovery } : {}),
     ...(plugins.router !== undefined ? { router: plugins.router } : {})
-  }, config.dht)
+  }, config.dht), config.gossip)
 
   const cleanups: Array<() => Promise<void>> = []
   const stopAll = async (): Promise<void> => {
@@ -79,10 +81,19 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
     const nodeLogger = logger.child({ peerId: node.peerId })
     logNodeEvents(node, nodeLogger)
     const dht = dhtOf(node)
+    const membership = membershipOf(node)
+    const pubsub = pubsubOf(node)
+    if (membership !== undefined) {
+      logMembershipEvents(membership, nodeLogger.child({ component: 'membership' }))
+      // Runs before the node stops (cleanups run in reverse): the others see this node leave, not fail.
+      cleanups.push(async () => { await leaveMembership(membership, nodeLogger, MEMBERSHIP_LEAVE_TIMEOUT_MS) })
+    }
 
     const admin = new AdminServer({
       node,
       dht,
+      membership,
+      pubsub,
       token: config.admin.token,
       host: config.admin.host,
       port: config.admin.port,
@@ -108,6 +119,7 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
       ...(metricsAddress !== undefined ? { metricsPort: metricsAddress.port } : {}),
       joinPolicy: config.joinPolicy,
       dht: dhtHealth(dht),
+      gossip: gossipHealth(membership, pubsub),
       dataDir: config.dataDir
     }, 'node started')
 

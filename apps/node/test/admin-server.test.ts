@@ -102,7 +102,7 @@ describe('AdminServer over real HTTP', () => {
       expect(await call('GET', '/api/peers', { headers: AUTH })).toMatchObject({ status: 200, json: { peers: node.peerList } })
     })
 
-    it('GET /api/health adds identity, addresses and the DHT (off here) to the health report', async () => {
+    it('GET /api/health adds identity, addresses, the DHT and gossip (off here) to the health report', async () => {
       node.healthReport = { status: 'CRITICAL', members: 2, unreachable: 1 }
       expect((await call('GET', '/api/health', { headers: AUTH })).json).toEqual({
         peerId: '12D3KooWSelf',
@@ -110,7 +110,8 @@ describe('AdminServer over real HTTP', () => {
         status: 'CRITICAL',
         members: 2,
         unreachable: 1,
-        dht: { enabled: false }
+        dht: { enabled: false },
+        gossip: { enabled: false }
       })
     })
 

@@ -49,6 +49,22 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['broadcast', 'hi', 'all', '--json'])).toMatchObject({ name: 'broadcast', text: 'hi all', options: { json: true } })
   })
 
+  it('parses members and health as client commands', () => {
+    expect(parseCliArgs(['members', '--json'])).toEqual({ name: 'members', options: { json: true, timeoutMs: 5000, argv: ['--json'] } })
+    expect(parseCliArgs(['health', '--timeout', '900'])).toEqual({ name: 'health', options: { json: false, timeoutMs: 900, argv: ['--timeout', '900'] } })
+  })
+
+  it('takes the topic and the text of publish, joining the words of the text', () => {
+    expect(parseCliArgs(['publish', 'news', 'hello', 'mesh', '--json'])).toMatchObject({
+      name: 'publish', topic: 'news', text: 'hello mesh', options: { json: true }
+    })
+  })
+
+  it('takes the topic of subscribe and its --count', () => {
+    expect(parseCliArgs(['subscribe', 'news'])).toEqual({ name: 'subscribe', topic: 'news', options: { json: false, timeoutMs: 5000, argv: ['news'] } })
+    expect(parseCliArgs(['subscribe', 'news', '--count', '3', '--json'])).toMatchObject({ name: 'subscribe', topic: 'news', count: 3, options: { json: true } })
+  })
+
   it.each<[string[], unknown]>([
     [['dht', 'put', 'greeting', 'hello', 'mesh'], { kind: 'put', name: 'greeting', value: 'hello mesh' }],
     [['dht', 'put', 'greeting', 'hi', '--ttl', '60000'], { kind: 'put', name: 'greeting', value: 'hi', ttlMs: 60_000 }],
@@ -109,7 +125,15 @@ describe('parseCliArgs', () => {
     [['dht', 'put', 'n', 'v', '--ttl', 'soon'], '--ttl takes an integer'],
     [['dht', 'put', 'n', 'v', '--ttl', '0'], '--ttl takes an integer'],
     [['dht', 'get', 'n', '--listen', '/ip4/0.0.0.0/tcp/1'], '--listen is not an option of "dht"'],
-    [['status', '--ttl', '5'], '--ttl is not an option of "status"']
+    [['status', '--ttl', '5'], '--ttl is not an option of "status"'],
+    [['members', 'extra'], '"members" does not take "extra"'],
+    [['health', '--region', 'eu'], '--region is not an option of "health"'],
+    [['publish', 'news'], '"publish" is missing arguments'],
+    [['subscribe'], '"subscribe" is missing arguments'],
+    [['subscribe', 'news', 'sport'], '"subscribe" does not take "sport"'],
+    [['subscribe', 'news', '--count', '0'], '--count takes an integer'],
+    [['subscribe', 'news', '--count', 'all'], '--count takes an integer'],
+    [['publish', 'news', 'hi', '--count', '1'], '--count is not an option of "publish"']
   ])('refuses %j with a UsageError', (argv, message) => {
     const error = usageError(argv)
     expect(error.name).toBe('UsageError')
@@ -120,7 +144,7 @@ describe('parseCliArgs', () => {
 describe('usageText', () => {
   it('lists every command, and each command has its own text', () => {
     const summary = usageText()
-    for (const command of ['start', 'status', 'peers', 'send', 'broadcast', 'dht', 'demo', 'keygen', 'help']) {
+    for (const command of ['start', 'status', 'health', 'peers', 'members', 'send', 'broadcast', 'publish', 'subscribe', 'dht', 'demo', 'keygen', 'help']) {
       expect(summary).toContain(`  ${command}`)
       expect(usageText(command as 'start')).toContain(`meshwork ${command}`)
     }
@@ -132,5 +156,14 @@ describe('usageText', () => {
     }
     expect(usageText('dht')).toContain('(default 30000)')
     for (const flag of ['--dht, --no-dht', '--dht-network', '--dht-mesh-id', '--dht-mode']) expect(usageText('start')).toContain(flag)
+  })
+
+  it('documents the gossip flags of start and demo, and the --count of subscribe', () => {
+    const flags = ['--gossip, --no-gossip', '--pubsub, --no-pubsub', '--probe-interval-ms', '--probe-timeout-ms', '--gossip-interval-ms', '--suspicion-mult', '--region', '--roles', '--tags']
+    for (const flag of flags) {
+      expect(usageText('start')).toContain(flag)
+      expect(usageText('demo')).toContain(flag)
+    }
+    expect(usageText('subscribe')).toContain('--count <n>')
   })
 })

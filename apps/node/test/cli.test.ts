@@ -227,9 +227,11 @@ describe('meshwork demo', () => {
     expect(nodes[0].config.dataDir).toBeUndefined()
     expect(nodes[1].config.bootstrap).toEqual(nodes[0].addresses())
     expect(nodes[2].config.bootstrap).toEqual([...nodes[0].addresses(), ...nodes[1].addresses()])
-    // Every node has a DHT of its own: its parts belong to one node each.
-    expect(nodes.map(node => Object.keys(node.config.libp2pServices ?? {}))).toEqual([['dht'], ['dht'], ['dht']])
+    // Every node has a DHT and gossip of its own: their parts belong to one node each.
+    expect(nodes.map(node => Object.keys(node.config.libp2pServices ?? {}))).toEqual([['dht', 'gossipsub'], ['dht', 'gossipsub'], ['dht', 'gossipsub']])
     expect(new Set(nodes.map(node => node.config.services?.[0])).size).toBe(3)
+    expect(new Set(nodes.map(node => node.config.broadcast)).size).toBe(3)
+    expect(nodes.map(node => node.config.services?.map(factory => factory.meta.name))).toEqual(Array(3).fill(['dht', 'membership', 'pubsub']))
     expect(out[0]).toMatch(/^#\s+PEER ID\s+PEERS\s+HEALTH\s+ADDRESS$/)
     expect(out.slice(1, 4).map(line => line.split(/\s+/).slice(0, 4))).toEqual([
       ['0', '12D3KooWDemo0', '2', 'HEALTHY'],
@@ -242,11 +244,15 @@ describe('meshwork demo', () => {
     expect(await refusesConnections(demo?.admin.port ?? 0)).toBe(true)
   })
 
-  it('starts its nodes without a DHT with --no-dht', async () => {
+  it('starts its nodes without a DHT with --no-dht, and without gossip with --no-gossip', async () => {
     const { nodes, createNode } = fakeMesh()
     const command = parseCliArgs(['demo', '--nodes', '2', '--no-dht', '--duration', '0.1', '--data-dir', dir, '--admin-port', '0', '--log-level', 'silent']) as DemoCommand
     await demoCommand(command, { createNode, env: {}, homeDir: dir, io: collectIo().io, process: new FakeProcess() })
-    expect(nodes.map(node => node.config.libp2pServices)).toEqual([undefined, undefined])
+    expect(nodes.map(node => Object.keys(node.config.libp2pServices ?? {}))).toEqual([['gossipsub'], ['gossipsub']])
+    const bare = fakeMesh()
+    const withoutGossip = parseCliArgs(['demo', '--nodes', '2', '--no-dht', '--no-gossip', '--duration', '0.1', '--data-dir', dir, '--admin-port', '0', '--log-level', 'silent']) as DemoCommand
+    await demoCommand(withoutGossip, { createNode: bare.createNode, env: {}, homeDir: dir, io: collectIo().io, process: new FakeProcess() })
+    expect(bare.nodes.map(node => [node.config.libp2pServices, node.config.broadcast])).toEqual([[undefined, undefined], [undefined, undefined]])
   })
 
   it('prints JSON with --json and stops on SIGINT', async () => {

@@ -1,11 +1,15 @@
-/** Stub components for the tests: a mesh node, its DHT, an in-memory file system, a signal source. */
+/**
+ * Stub components for the tests: a mesh node, its DHT, its gossip membership and pub/sub, an
+ * in-memory file system, a signal source.
+ */
 import { EventEmitter } from 'node:events'
-import type { HealthReport, MeshConfig, MeshEvents, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
+import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, PubSubHandler, PubSubMessage, PublishResult, RouteEntry } from '@meshwork/core-mesh'
 import {
   PeerNotFoundError, RecordNotFoundError, type DhtQueryOptions, type DhtStatus, type FoundPeer, type Provider,
   type PutOptions, type PutResult, type SignedRecordResult
 } from '@meshwork/dht'
-import type { NodeDht, RunnableMeshNode } from '../src/node-api.js'
+import { TopicNameError, type MemberInfo, type MembershipEvent, type MembershipStatus } from '@meshwork/gossip'
+import type { NodeDht, NodeMembership, NodePubSub, RunnableMeshNode } from '../src/node-api.js'
 import type { ShutdownProcess } from '../src/shutdown.js'
 import type { TextFiles } from '../src/text-files.js'
 
@@ -123,6 +127,108 @@ export class FakeDht implements NodeDht {
     this.queries.push(options)
     await this.onQuery?.(options)
   }
+}
+
+/** A member as the membership reports it; `stateChangedAt` is a clock time (see `toEpochMs`). */
+export function member (id: string, state: MemberInfo['state'], extra: Partial<MemberInfo> = {}): MemberInfo {
+  return {
+    id,
+    state,
+    incarnation: 1,
+    addresses: [`/ip4/127.0.0.1/tcp/4001/p2p/${id}`],
+    metadata: { roles: [], tags: {} },
+    stateChangedAt: 1000,
+    ...extra
+  }
+}
+
+/** A membership whose members, status and events the test sets. */
+export class FakeMembership implements NodeMembership {
+  memberList: MemberInfo[]
+  statusValue: MembershipStatus = 'HEALTHY'
+  localHealthScore = 0
+  leaves = 0
+  /** Replaces leave's behaviour (to throw, or to wait for the abort signal). */
+  onLeave: ((options?: AbortOptions) => Promise<void>) | undefined
+  private readonly listeners = new Set<(event: MembershipEvent) => void>()
+
+  constructor (readonly self = PEER_A) {
+    this.memberList = [member(self, 'alive', { metadata: { region: 'eu', roles: ['seed'], tags: { rack: 'r1' } } }), member(PEER_B, 'alive')]
+  }
+
+  members (): MemberInfo[] { return this.memberList }
+  status (): MembershipStatus { return this.statusValue }
+  localHealth (): number { return this.localHealthScore }
+
+  onEvent (listener: (event: MembershipEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  emit (event: MembershipEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+
+  async leave (options?: AbortOptions): Promise<void> {
+    this.leaves++
+    await this.onLeave?.(options)
+  }
+}
+
+export interface PublishedMessage { topic: string, data: Uint8Array, signal?: AbortSignal }
+
+/** Topic pub/sub in memory: handlers by topic, publishes recorded, messages delivered by the test. */
+export class FakePubSub implements NodePubSub {
+  readonly published: PublishedMessage[] = []
+  readonly handlers = new Map<string, PubSubHandler[]>()
+  /** What `subscribers(topic)` answers, and whom `publish` hands messages to. */
+  readonly subscriberLists = new Map<string, string[]>()
+  /** Runs before every publish: throw a typed error, or wait for the abort signal. */
+  onPublish: ((topic: string, data: Uint8Array, signal?: AbortSignal) => Promise<void>) | undefined
+
+  subscribe (topic: string, handler: PubSubHandler): () => void {
+    checkTopic(topic)
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler])
+    return () => {
+      const rest = (this.handlers.get(topic) ?? []).filter(entry => entry !== handler)
+      if (rest.length === 0) this.handlers.delete(topic)
+      else this.handlers.set(topic, rest)
+    }
+  }
+
+  async publish (topic: string, data: Uint8Array, options?: AbortOptions): Promise<PublishResult> {
+    checkTopic(topic)
+    await this.onPublish?.(topic, data, options?.signal)
+    this.published.push({ topic, data, ...(options?.signal !== undefined ? { signal: options.signal } : {}) })
+    return { id: `${PEER_A}/${this.published.length}`, recipients: this.subscribers(topic) }
+  }
+
+  subscribers (topic: string): string[] {
+    checkTopic(topic)
+    return this.subscriberLists.get(topic) ?? []
+  }
+
+  /** Handlers subscribed to the topic. */
+  subscriptions (topic: string): number {
+    return this.handlers.get(topic)?.length ?? 0
+  }
+
+  /** Hands a message to the topic's handlers, as a received one would be. */
+  deliver (topic: string, data: Uint8Array | string, extra: Partial<PubSubMessage> = {}): void {
+    const message: PubSubMessage = {
+      topic,
+      origin: PEER_B,
+      from: PEER_B,
+      id: `${PEER_B}/1`,
+      data: typeof data === 'string' ? new TextEncoder().encode(data) : data,
+      ...extra
+    }
+    for (const handler of [...(this.handlers.get(topic) ?? [])]) handler(message)
+  }
+}
+
+function checkTopic (topic: string): void {
+  if (topic.length === 0 || topic.length > 256) throw new TopicNameError(`a topic is 1 to 256 bytes, got ${topic.length}`)
 }
 
 export function peerRecord (id: string, status: PeerRecord['status'], rttMs?: number): PeerRecord {

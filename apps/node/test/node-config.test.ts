@@ -123,6 +123,78 @@ describe('loadNodeConfig precedence: flags > environment > config file > default
       file: { dht: { mode: 'server' } },
       read: config => config.dht.mode,
       values: ['server', 'client', 'server', 'auto']
+    },
+    {
+      field: 'gossip.enabled',
+      flag: ['--no-gossip'],
+      env: { MESHWORK_GOSSIP: 'true' },
+      file: { gossip: { enabled: false } },
+      read: config => config.gossip.enabled,
+      values: [false, true, false, true]
+    },
+    {
+      field: 'gossip.pubsub',
+      flag: ['--pubsub'],
+      env: { MESHWORK_PUBSUB: 'no' },
+      file: { gossip: { pubsub: true } },
+      read: config => config.gossip.pubsub,
+      values: [true, false, true, true]
+    },
+    {
+      field: 'gossip.probeIntervalMs',
+      flag: ['--probe-interval-ms', '700'],
+      env: { MESHWORK_PROBE_INTERVAL_MS: '800' },
+      file: { gossip: { probeIntervalMs: 900 } },
+      read: config => config.gossip.probeIntervalMs,
+      values: [700, 800, 900, undefined]
+    },
+    {
+      field: 'gossip.probeTimeoutMs',
+      flag: ['--probe-timeout-ms', '100'],
+      env: { MESHWORK_PROBE_TIMEOUT_MS: '200' },
+      file: { gossip: { probeTimeoutMs: 300 } },
+      read: config => config.gossip.probeTimeoutMs,
+      values: [100, 200, 300, undefined]
+    },
+    {
+      field: 'gossip.gossipIntervalMs',
+      flag: ['--gossip-interval-ms', '50'],
+      env: { MESHWORK_GOSSIP_INTERVAL_MS: '60' },
+      file: { gossip: { gossipIntervalMs: 70 } },
+      read: config => config.gossip.gossipIntervalMs,
+      values: [50, 60, 70, undefined]
+    },
+    {
+      field: 'gossip.suspicionMult',
+      flag: ['--suspicion-mult', '3'],
+      env: { MESHWORK_SUSPICION_MULT: '5' },
+      file: { gossip: { suspicionMult: 6 } },
+      read: config => config.gossip.suspicionMult,
+      values: [3, 5, 6, undefined]
+    },
+    {
+      field: 'gossip.region',
+      flag: ['--region', 'eu-west'],
+      env: { MESHWORK_REGION: 'us-east' },
+      file: { gossip: { region: 'ap-south' } },
+      read: config => config.gossip.region,
+      values: ['eu-west', 'us-east', 'ap-south', undefined]
+    },
+    {
+      field: 'gossip.roles',
+      flag: ['--roles', 'relay', '--roles', 'seed,edge'],
+      env: { MESHWORK_ROLES: 'storage' },
+      file: { gossip: { roles: ['api'] } },
+      read: config => config.gossip.roles,
+      values: [['relay', 'seed', 'edge'], ['storage'], ['api'], []]
+    },
+    {
+      field: 'gossip.tags',
+      flag: ['--tags', 'rack=r1', '--tags', 'zone=a,note='],
+      env: { MESHWORK_TAGS: 'rack=r2, tier = gold' },
+      file: { gossip: { tags: { rack: 'r3', owner: 'x=y' } } },
+      read: config => config.gossip.tags,
+      values: [{ rack: 'r1', zone: 'a', note: '' }, { rack: 'r2', tier: 'gold' }, { rack: 'r3', owner: 'x=y' }, {}]
     }
   ]
 
@@ -165,7 +237,15 @@ describe('loadNodeConfig precedence: flags > environment > config file > default
       logFormat: 'json',
       logLevel: 'info',
       plugins: { discovery: [] },
-      dht: { enabled: true, network: 'private', meshId: 'default', mode: 'auto' }
+      dht: { enabled: true, network: 'private', meshId: 'default', mode: 'auto' },
+      gossip: { enabled: true, pubsub: true, roles: [], tags: {}, membersFile: '/home/mesh/.meshwork/members.json' }
+    })
+  })
+
+  it('keeps the member list in <dataDir>/members.json, and the gossip settings with --no-gossip', async () => {
+    const config = await load({ argv: ['--data-dir', '/srv/node', '--no-gossip'], file: { gossip: { region: 'eu', probeIntervalMs: 2000 } } })
+    expect(config.gossip).toEqual({
+      enabled: false, pubsub: true, probeIntervalMs: 2000, region: 'eu', roles: [], tags: {}, membersFile: '/srv/node/members.json'
     })
   })
 
@@ -244,6 +324,20 @@ describe('loadNodeConfig validation', () => {
     { why: 'a DHT switch that is not a boolean', layers: { env: { MESHWORK_DHT: 'sometimes' } }, names: ['dht.enabled', 'MESHWORK_DHT'] },
     { why: 'a DHT section that is not an object', layers: { file: { dht: true } }, names: ['dht: expected an object', 'config file'] },
     { why: 'an unknown field in the DHT section', layers: { file: { dht: { kBucket: 20 } } }, names: ['dht.kBucket', 'unknown field'] },
+    { why: 'a probe timeout not below the interval', layers: { argv: ['--probe-interval-ms', '300', '--probe-timeout-ms', '300'] }, names: ['gossip.probeTimeoutMs', 'must be below the probe interval (300 ms)', 'flag --probe-timeout-ms'] },
+    { why: 'a probe interval under the default timeout', layers: { env: { MESHWORK_PROBE_INTERVAL_MS: '400' } }, names: ['gossip.probeIntervalMs', 'probe timeout (500 ms)', 'MESHWORK_PROBE_INTERVAL_MS'] },
+    { why: 'a zero gossip interval', layers: { file: { gossip: { gossipIntervalMs: 0 } } }, names: ['gossip.gossipIntervalMs', 'a positive integer', 'config file'] },
+    { why: 'a gossip switch that is not a boolean', layers: { env: { MESHWORK_GOSSIP: 'later' } }, names: ['gossip.enabled', 'MESHWORK_GOSSIP'] },
+    { why: 'a tag that is not key=value', layers: { argv: ['--tags', 'rack'] }, names: ['gossip.tags', '"rack" is not key=value', 'flag --tags'] },
+    { why: 'a tag without a key', layers: { env: { MESHWORK_TAGS: '=r1' } }, names: ['gossip.tags', 'needs a key', 'MESHWORK_TAGS'] },
+    { why: 'a tag given twice', layers: { argv: ['--tags', 'rack=r1,rack=r2'] }, names: ['gossip.tags', '"rack" is given twice'] },
+    { why: 'tags that are not an object in the file', layers: { file: { gossip: { tags: ['rack=r1'] } } }, names: ['gossip.tags', 'expected an object of strings', 'config file'] },
+    { why: 'a tag key with "=" in the file', layers: { file: { gossip: { tags: { 'a=b': 'c' } } } }, names: ['gossip.tags', 'must not contain "="'] },
+    { why: 'a tag value that is not a string', layers: { file: { gossip: { tags: { rack: 1 } } } }, names: ['gossip.tags', 'expected an object of strings'] },
+    { why: 'an empty region', layers: { file: { gossip: { region: '' } } }, names: ['gossip.region', 'must not be empty', 'config file'] },
+    { why: 'a region longer than SWIM carries', layers: { argv: ['--region', 'r'.repeat(257)] }, names: ['gossip.region', 'longer than 256 characters', 'flag --region'] },
+    { why: 'more roles than SWIM carries', layers: { env: { MESHWORK_ROLES: Array.from({ length: 33 }, (_, i) => `r${i}`).join(',') } }, names: ['gossip.roles', 'at most 32 roles', 'MESHWORK_ROLES'] },
+    { why: 'an unknown field in the gossip section', layers: { file: { gossip: { fanout: 3 } } }, names: ['gossip.fanout', 'unknown field'] },
     { why: 'a file that is not an object', layers: { file: [1, 2] }, names: ['must hold a JSON object'] }
   ])('rejects $why with an InvalidConfigError naming field and source', async ({ layers, names }) => {
     const error = await configError(layers as Layers)

@@ -6,7 +6,7 @@ import { createPromMetrics } from '../src/metrics.js'
 import { MetricsServer } from '../src/metrics-server.js'
 import { hostNode } from '../src/node-host.js'
 import type { ImportModule } from '../src/plugins.js'
-import { FakeDht, FakeNode, memoryFiles, type MemoryFiles } from './fakes.js'
+import { FakeDht, FakeMembership, FakeNode, FakePubSub, member, memoryFiles, PEER_B, type MemoryFiles } from './fakes.js'
 
 const discovery = defineService({ name: 'test-discovery' }, () => ({}))
 const router = defineService({ name: 'test-router' }, () => ({}))
@@ -37,9 +37,9 @@ describe('hostNode', () => {
       importModule
     })
     try {
-      // The DHT comes after the plugins: its discovery is added to theirs, not in their place.
+      // The DHT and gossip come after the plugins: their discovery is added to theirs, not in their place.
       expect(given?.discovery?.[0]).toBe(discovery)
-      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['test-discovery', 'dht-discovery'])
+      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['test-discovery', 'dht-discovery', 'membership-discovery'])
       expect(given?.router).toBe(router)
       expect(given?.metrics).toBe(hosted.metrics)
       expect(JSON.parse(files.files.get('/data/admin.json') ?? '')).toEqual({ host: '127.0.0.1', port: hosted.admin.port })
@@ -73,9 +73,9 @@ describe('hostNode', () => {
       logDestination: logs.stream
     })
     try {
-      expect(Object.keys(given?.libp2pServices ?? {})).toEqual(['dht'])
-      expect(given?.services?.map(factory => factory.meta.name)).toEqual(['dht'])
-      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['dht-discovery'])
+      expect(Object.keys(given?.libp2pServices ?? {})).toEqual(['dht', 'gossipsub'])
+      expect(given?.services?.map(factory => factory.meta.name)).toEqual(['dht', 'membership', 'pubsub'])
+      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['dht-discovery', 'membership-discovery'])
       const status = await fetch(`http://127.0.0.1:${hosted.admin.port}/api/dht/status`, { headers: { authorization: `Bearer ${token}` } })
       expect(await status.json()).toEqual(dht.statusReport)
       expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: true, ...dht.statusReport } }))
@@ -84,11 +84,11 @@ describe('hostNode', () => {
     }
   })
 
-  it('leaves the DHT out with --no-dht: no libp2p service, no mesh service, no discovery', async () => {
+  it('leaves the DHT and gossip out with --no-dht --no-gossip: no libp2p service, no mesh service, no discovery, flooding broadcast', async () => {
     const files = memoryFiles()
     const logs = logSink()
     let given: MeshConfig | undefined
-    const hosted = await hostNode(await config(files, ['--no-dht']), {
+    const hosted = await hostNode(await config(files, ['--no-dht', '--no-gossip']), {
       createNode: async (meshConfig) => { given = meshConfig; return new FakeNode() },
       files,
       logDestination: logs.stream
@@ -97,7 +97,86 @@ describe('hostNode', () => {
     expect(given?.libp2pServices).toBeUndefined()
     expect(given?.services).toBeUndefined()
     expect(given?.discovery).toBeUndefined()
-    expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: false } }))
+    expect(given?.broadcast).toBeUndefined()
+    expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: false }, gossip: { enabled: false } }))
+  })
+
+  it('adds gossip: Plumtree as the broadcast, the membership service and its discovery, pub/sub', async () => {
+    const files = memoryFiles()
+    let given: MeshConfig | undefined
+    const hosted = await hostNode(await config(files, ['--no-dht', '--region', 'eu-west', '--probe-interval-ms', '300', '--probe-timeout-ms', '100', '--log-level', 'silent']), {
+      createNode: async (meshConfig) => { given = meshConfig; return new FakeNode() },
+      files
+    })
+    await hosted.stop()
+    expect(given?.broadcast?.meta.name).toBe('plumtree')
+    expect(Object.keys(given?.libp2pServices ?? {})).toEqual(['gossipsub'])
+    expect(given?.services?.map(factory => factory.meta.name)).toEqual(['membership', 'pubsub'])
+    expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['membership-discovery'])
+  })
+
+  it('leaves pub/sub out with --no-pubsub, keeping membership and Plumtree', async () => {
+    const files = memoryFiles()
+    let given: MeshConfig | undefined
+    const hosted = await hostNode(await config(files, ['--no-dht', '--no-pubsub', '--log-level', 'silent']), {
+      createNode: async (meshConfig) => { given = meshConfig; return new FakeNode() },
+      files
+    })
+    await hosted.stop()
+    expect(given?.broadcast?.meta.name).toBe('plumtree')
+    expect(given?.libp2pServices).toEqual({})
+    expect(given?.services?.map(factory => factory.meta.name)).toEqual(['membership'])
+  })
+
+  it('serves the membership and pub/sub on the admin API, logs membership events, and leaves before the node stops', async () => {
+    const files = memoryFiles()
+    const logs = logSink()
+    const node = new FakeNode()
+    const membership = new FakeMembership(node.peerId)
+    const pubsub = new FakePubSub()
+    node.services.set('membership', membership)
+    node.services.set('pubsub', pubsub)
+    const order: string[] = []
+    membership.onLeave = async () => { order.push(`leave (node stops: ${node.stops})`) }
+    const token = 'host-test-token-0123456789'
+    const hosted = await hostNode(await config(files, ['--admin-token', token, '--no-dht']), {
+      createNode: async () => node,
+      files,
+      logDestination: logs.stream
+    })
+    try {
+      const auth = { authorization: `Bearer ${token}` }
+      const members = await (await fetch(`http://127.0.0.1:${hosted.admin.port}/api/members`, { headers: auth })).json() as { members: unknown[] }
+      expect(members.members).toHaveLength(2)
+      const published = await fetch(`http://127.0.0.1:${hosted.admin.port}/api/publish`, { method: 'POST', headers: auth, body: JSON.stringify({ topic: 'news', data: 'hi' }) })
+      expect(published.status).toBe(200)
+      expect(pubsub.published).toHaveLength(1)
+
+      membership.emit({ type: 'member:dead', member: member(PEER_B, 'dead'), from: node.peerId })
+      membership.emit({ type: 'partitioned', counts: { reachable: 1, total: 2, quorum: 2 } })
+      expect(logs.records()).toEqual(expect.arrayContaining([
+        expect.objectContaining({ msg: 'node started', gossip: { enabled: true, status: 'HEALTHY', localHealth: 0, members: { alive: 2, suspect: 0, dead: 0, left: 0 }, pubsub: true } }),
+        expect.objectContaining({ msg: 'member dead', member: PEER_B, from: node.peerId, component: 'membership' }),
+        expect.objectContaining({ msg: 'membership partitioned', reachable: 1, quorum: 2 })
+      ]))
+    } finally {
+      await hosted.stop()
+    }
+    expect(order).toEqual(['leave (node stops: 0)'])
+    expect(node.stops).toBe(1)
+  })
+
+  it('stops the node even when leaving the membership fails', async () => {
+    const files = memoryFiles()
+    const logs = logSink()
+    const node = new FakeNode()
+    const membership = new FakeMembership(node.peerId)
+    membership.onLeave = async () => { throw new Error('membership is not started') }
+    node.services.set('membership', membership)
+    const hosted = await hostNode(await config(files, ['--no-dht']), { createNode: async () => node, files, logDestination: logs.stream })
+    await hosted.stop()
+    expect(node.stops).toBe(1)
+    expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'could not leave the membership gracefully' }))
   })
 
   it('creates no node when a plugin cannot be loaded', async () => {

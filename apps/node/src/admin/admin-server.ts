@@ -6,33 +6,39 @@
  * |-----------------------|-------|---------------------------------------------------------------|
  * | `GET /health`         | no    | `{ status, members, unreachable }`; 200, or 503 when CRITICAL |
  * | `GET /metrics`        | no    | Prometheus text                                               |
- * | `GET /api/health`     | yes   | `{ peerId, addresses, status, members, unreachable, dht }`    |
+ * | `GET /api/health`     | yes   | `{ peerId, addresses, status, members, unreachable, dht, gossip }` |
  * | `GET /api/peers`      | yes   | `{ peers: PeerRecord[] }`                                     |
  * | `GET /api/routes`     | yes   | `{ routes: RouteEntry[] }`                                    |
  * | `POST /api/send`      | yes   | body `{ peer, data }` or `{ peer, dataBase64 }` → `{ peer, bytes }` |
  * | `POST /api/broadcast` | yes   | body `{ data }` or `{ dataBase64 }` → `{ id, bytes }` (id in hex) |
  * | `/api/dht/*`          | yes   | put, get, provide, providers, peer, status: see `dht-routes.ts` |
+ * | `GET /api/members`    | yes   | the gossip membership: see `membership-routes.ts`              |
+ * | `POST /api/publish`, `GET /api/subscribe`, `GET /api/subscribers` | yes | topic pub/sub: see `pubsub-routes.ts` |
  *
  * Errors answer `{ error: { name, message } }`: 400 InvalidJsonError / InvalidRequestError,
  * 401 UnauthorizedError, 404 NotFoundError, 405 MethodNotAllowedError, 413 PayloadTooLargeError,
- * and the node's own errors (502 PeerUnreachableError, 504 TimeoutError, …).
+ * and the node's own errors (502 PeerUnreachableError, 504 TimeoutError, 409 NoSubscribersError, …).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { silentLogger, type AbortOptions, type Logger } from '@meshwork/core-mesh'
 import {
   ADMIN_DHT_QUERY_TIMEOUT_MS, ADMIN_OPERATION_TIMEOUT_MS, ADMIN_STOP_GRACE_MS, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT,
-  MAX_ADMIN_BODY_BYTES
+  MAX_ADMIN_BODY_BYTES, MAX_SUBSCRIBER_BUFFER_BYTES, SUBSCRIBE_KEEP_ALIVE_MS
 } from '../constants.js'
 import { isLoopbackHost } from '../config/node-config.js'
 import { AdminHostNotLoopbackError } from '../errors.js'
 import { newTraceId } from '../logging.js'
-import type { MeshNodeApi, NodeDht } from '../node-api.js'
+import type { MeshNodeApi, NodeDht, NodeMembership, NodePubSub } from '../node-api.js'
 import { dhtHealth } from '../node-dht.js'
+import { gossipHealth } from '../node-gossip.js'
 import { BearerToken } from './bearer-token.js'
 import { dhtRoutes } from './dht-routes.js'
+import { systemClockToEpochMs, type ToEpochMs } from './gossip-answers.js'
 import { MethodNotAllowedError, NotFoundError, UnauthorizedError, statusOf } from './http-errors.js'
 import { readJsonObject, requestUrl, sendError, sendJson } from './http-io.js'
 import { HttpListener, type ListenAddress } from './http-listener.js'
+import { membershipRoutes } from './membership-routes.js'
+import { pubsubRoutes } from './pubsub-routes.js'
 import { sendHealth, sendMetrics, type MetricsExposition } from './public-routes.js'
 import { bytesField, stringField } from './request-fields.js'
 import { findRoute, type Route, type RouteTable } from './route.js'
@@ -44,6 +50,10 @@ export interface AdminServerOptions {
   node: AdminNode
   /** The node's DHT, served under `/api/dht/*`; without it those routes answer 503. */
   dht?: NodeDht
+  /** The node's gossip membership, served at `/api/members`; without it that route answers 503. */
+  membership?: NodeMembership
+  /** The node's topic pub/sub, served at `/api/publish`, `/api/subscribe`, `/api/subscribers`; without it they answer 503. */
+  pubsub?: NodePubSub
   /** The bearer token for `/api/*`. */
   token: string
   /** 127.0.0.1 (default), ::1 or localhost; anything else is refused at start. */
@@ -60,6 +70,10 @@ export interface AdminServerOptions {
   dhtQueryTimeoutMs?: number
   /** How long `stop` lets in-flight requests finish. */
   stopGraceMs?: number
+  /** A blank keep-alive line goes to each `/api/subscribe` stream this often while no message does. */
+  subscribeKeepAliveMs?: number
+  /** Member times to milliseconds since the epoch; default: for core-mesh's system clock. */
+  toEpochMs?: ToEpochMs
 }
 
 const TRACE_ID = /^[0-9a-f]{16,64}$/i
@@ -92,6 +106,14 @@ export class AdminServer {
         self: options.node.peerId,
         maxBodyBytes: this.maxBodyBytes,
         queryTimeoutMs: options.dhtQueryTimeoutMs ?? ADMIN_DHT_QUERY_TIMEOUT_MS
+      }),
+      ...membershipRoutes({ membership: options.membership, self: options.node.peerId, toEpochMs: options.toEpochMs ?? systemClockToEpochMs }),
+      ...pubsubRoutes({
+        pubsub: options.pubsub,
+        maxBodyBytes: this.maxBodyBytes,
+        keepAliveMs: options.subscribeKeepAliveMs ?? SUBSCRIBE_KEEP_ALIVE_MS,
+        maxBufferedBytes: MAX_SUBSCRIBER_BUFFER_BYTES,
+        logger: this.logger
       })
     ])
   }
@@ -132,7 +154,7 @@ export class AdminServer {
       if (route === undefined) throw new NotFoundError(path)
       if (req.method !== route.method) throw new MethodNotAllowedError(route.method)
       if (route.protected && !this.token.matches(req.headers.authorization)) throw new UnauthorizedError()
-      await route.handle(req, res, { signal: this.operationSignal(res) })
+      await route.handle(req, res, { signal: this.operationSignal(res, route.longLived !== true) })
     } catch (err) {
       if (statusOf(err) >= 500) log.warn({ err, method: req.method, path }, 'admin request failed')
       sendError(res, err)
@@ -140,8 +162,8 @@ export class AdminServer {
     log.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'admin request')
   }
 
-  /** Aborted when the server stops, when the client goes away, or after the operation timeout. */
-  private operationSignal (res: ServerResponse): AbortSignal {
+  /** Aborted when the server stops, when the client goes away, or (unless `timed` is false) after the operation timeout. */
+  private operationSignal (res: ServerResponse, timed: boolean): AbortSignal {
     const gone = new AbortController()
     res.once('close', () => {
       if (!res.writableFinished) gone.abort(new DOMException('the client closed the connection', 'AbortError'))
@@ -149,7 +171,7 @@ export class AdminServer {
     return AbortSignal.any([
       this.stopping.signal,
       gone.signal,
-      AbortSignal.timeout(this.options.operationTimeoutMs ?? ADMIN_OPERATION_TIMEOUT_MS)
+      ...(timed ? [AbortSignal.timeout(this.options.operationTimeoutMs ?? ADMIN_OPERATION_TIMEOUT_MS)] : [])
     ])
   }
 
@@ -161,7 +183,15 @@ export class AdminServer {
   private apiHealth (res: ServerResponse): void {
     const node = this.options.node
     const { status, members, unreachable } = node.health()
-    sendJson(res, 200, { peerId: node.peerId, addresses: node.addresses(), status, members, unreachable, dht: dhtHealth(this.options.dht) })
+    sendJson(res, 200, {
+      peerId: node.peerId,
+      addresses: node.addresses(),
+      status,
+      members,
+      unreachable,
+      dht: dhtHealth(this.options.dht),
+      gossip: gossipHealth(this.options.membership, this.options.pubsub)
+    })
   }
 
   private get maxBodyBytes (): number {

@@ -3,6 +3,7 @@
  * as decimal strings, values as UTF-8 text (null when they are not UTF-8) and as base64.
  */
 import type { FoundPeer, Provider, PutResult, SignedRecordResult } from '@meshwork/dht'
+import { base64Of, utf8OrNull } from './payload-text.js'
 
 /** `POST /api/dht/put` */
 export interface DhtPutAnswer {
@@ -55,19 +56,11 @@ export function recordAnswer (record: SignedRecordResult): DhtRecordAnswer {
     owner: record.owner,
     name: record.name,
     value: utf8OrNull(record.value),
-    valueBase64: Buffer.from(record.value).toString('base64'),
+    valueBase64: base64Of(record.value),
     bytes: record.value.byteLength,
     sequence: record.sequence.toString(),
     expiresAt: record.expiresAt,
     queried: record.queried,
     hops: record.hops
-  }
-}
-
-function utf8OrNull (bytes: Uint8Array): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return null
   }
 }

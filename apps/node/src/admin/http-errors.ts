@@ -57,6 +57,20 @@ export class DhtDisabledError extends HttpError {
   }
 }
 
+/** The node runs without gossip (`--no-gossip`): no membership to list. */
+export class GossipDisabledError extends HttpError {
+  constructor () {
+    super(503, 'this node runs without gossip (gossip.enabled is false)')
+  }
+}
+
+/** The node runs without topic pub/sub (`--no-gossip` or `--no-pubsub`). */
+export class PubSubDisabledError extends HttpError {
+  constructor () {
+    super(503, 'this node runs without pub/sub (gossip.enabled or gossip.pubsub is false)')
+  }
+}
+
 /** Statuses for the errors a node operation may throw, by `err.name`. */
 const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   PeerUnreachableError: 502,
@@ -76,7 +90,12 @@ const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   RecordExpiredError: 400,
   RecordTooLargeError: 400,
   StaleRecordError: 400,
-  QueryTimeoutError: 504
+  QueryTimeoutError: 504,
+  // @meshwork/gossip pub/sub: nobody to hand the message to (yet), limits, topic names.
+  NoSubscribersError: 409,
+  PayloadTooLargeError: 413,
+  PublishRateLimitedError: 429,
+  TopicNameError: 400
 }
 
 export function statusOf (err: unknown): number {

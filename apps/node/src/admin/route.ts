@@ -6,6 +6,11 @@ export interface Route {
   method: 'GET' | 'POST'
   /** Needs `Authorization: Bearer <admin token>`. */
   protected: boolean
+  /**
+   * A stream that lasts as long as the client wants (a subscription): its signal aborts when the
+   * client goes away or the server stops, but not after the operation timeout.
+   */
+  longLived?: boolean
   handle: (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>) => Promise<void>
 }
 

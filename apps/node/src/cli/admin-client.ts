@@ -1,10 +1,16 @@
-/** A client of the admin API (fetch-based); every call gives up after the timeout. */
+/**
+ * A client of the admin API (fetch-based). Every call gives up after the timeout; a subscription
+ * gives up if it is not established within it, then lasts until it is closed.
+ */
 import type { AbortOptions, HealthStatus, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
 import type { DhtStatus } from '@meshwork/dht'
 import type { DhtPeerAnswer, DhtProvideAnswer, DhtProvidersAnswer, DhtPutAnswer, DhtRecordAnswer } from '../admin/dht-answers.js'
+import type { MembersAnswer, PublishAnswer, SubscribersAnswer, TopicMessageAnswer } from '../admin/gossip-answers.js'
 import { DEFAULT_CLIENT_TIMEOUT_MS } from '../constants.js'
 import { AdminRequestError, AdminUnreachableError } from '../errors.js'
 import type { DhtHealth } from '../node-dht.js'
+import type { GossipHealth } from '../node-gossip.js'
+import { readJsonLines } from './json-lines.js'
 
 export interface AdminClientOptions {
   /** `http://127.0.0.1:7700` */
@@ -21,10 +27,19 @@ export interface NodeStatus {
   members: number
   unreachable: number
   dht: DhtHealth
+  gossip: GossipHealth
 }
 
 export interface SendResult { peer: string, bytes: number }
 export interface BroadcastResult { id: string, bytes: number }
+
+/** A topic subscription on the node: its messages as they arrive, until `close` or the node ends it. */
+export interface TopicSubscription {
+  /** Ends when the node closes the stream; throws when the connection breaks. */
+  readonly messages: AsyncIterable<TopicMessageAnswer>
+  /** Closes the stream; the node unsubscribes. Idempotent. */
+  close(): void
+}
 
 export class AdminClient {
   private readonly fetch: typeof fetch
@@ -58,6 +73,71 @@ export class AdminClient {
 
   async broadcast (data: string | Uint8Array, options?: AbortOptions): Promise<BroadcastResult> {
     return await this.request<BroadcastResult>('POST', '/api/broadcast', payload(data), options)
+  }
+
+  async members (options?: AbortOptions): Promise<MembersAnswer> {
+    return await this.request<MembersAnswer>('GET', '/api/members', undefined, options)
+  }
+
+  /** Publishes on a topic; text goes as UTF-8 `data`, bytes as `dataBase64`. */
+  async publish (topic: string, data: string | Uint8Array, options?: AbortOptions): Promise<PublishAnswer> {
+    return await this.request<PublishAnswer>('POST', '/api/publish', { topic, ...payload(data) }, options)
+  }
+
+  async subscribers (topic: string, options?: AbortOptions): Promise<SubscribersAnswer> {
+    return await this.request<SubscribersAnswer>('GET', `/api/subscribers?${new URLSearchParams({ topic })}`, undefined, options)
+  }
+
+  /**
+   * Subscribes the node to `topic` for as long as the returned subscription is open. Resolves
+   * once the node has subscribed (the answer's headers arrived): messages published from then
+   * on are delivered. The timeout applies until then; `options.signal` closes it at any time.
+   */
+  async subscribe (topic: string, options: AbortOptions = {}): Promise<TopicSubscription> {
+    options.signal?.throwIfAborted()
+    const url = new URL(`/api/subscribe?${new URLSearchParams({ topic })}`, this.options.url).href
+    const stream = new AbortController()
+    const closeOnAbort = (): void => { stream.abort(options.signal?.reason) }
+    options.signal?.addEventListener('abort', closeOnAbort, { once: true })
+    const close = (): void => {
+      options.signal?.removeEventListener('abort', closeOnAbort)
+      stream.abort(new DOMException('the subscription was closed', 'AbortError'))
+    }
+    // fetch's signal also ends the body: the timeout must stop applying once the answer is here,
+    // so it is a timer on the stream's own controller rather than a signal of its own.
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      stream.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'))
+    }, this.timeoutMs)
+    let response: Response
+    try {
+      response = await this.fetch(url, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/x-ndjson' },
+        signal: stream.signal
+      })
+    } catch (err) {
+      close()
+      throw this.unreachable(err, url, timedOut, options)
+    } finally {
+      clearTimeout(timer)
+    }
+    if (!response.ok || response.body === null) {
+      const text = await response.text().catch(() => '')
+      close()
+      throw response.ok ? new AdminRequestError(response.status, 'InvalidResponse', 'the answer has no body') : answerError(response.status, text)
+    }
+    // Past this point only `close` (or the caller's signal) ends it.
+    const body = response.body
+    const messages = async function * (): AsyncGenerator<TopicMessageAnswer> {
+      try {
+        for await (const line of readJsonLines(body)) yield line as TopicMessageAnswer
+      } finally {
+        close()
+      }
+    }
+    return { messages: messages(), close }
   }
 
   /** Signs and stores this node's record `name`; text goes as UTF-8 `value`, bytes as `valueBase64`. */
@@ -106,22 +186,30 @@ export class AdminClient {
       })
       text = await response.text()
     } catch (err) {
-      if (options.signal?.aborted === true) throw options.signal.reason
-      if (timeout.aborted) throw new AdminUnreachableError(`${url} (no answer within ${this.timeoutMs} ms)`, { cause: err })
-      throw new AdminUnreachableError(url, { cause: err })
+      throw this.unreachable(err, url, timeout.aborted, options)
     }
+    if (!response.ok) throw answerError(response.status, text)
     const parsed = parseJson(text)
-    if (!response.ok) {
-      const error = (parsed as { error?: { name?: unknown, message?: unknown } } | undefined)?.error
-      throw new AdminRequestError(
-        response.status,
-        typeof error?.name === 'string' ? error.name : 'HttpError',
-        typeof error?.message === 'string' ? error.message : text.slice(0, 200)
-      )
-    }
     if (parsed === undefined) throw new AdminRequestError(response.status, 'InvalidResponse', 'the answer is not JSON')
     return parsed as T
   }
+
+  /** What a failed fetch means: the caller's abort, the timeout, or no node there. */
+  private unreachable (err: unknown, url: string, timedOut: boolean, options: AbortOptions): unknown {
+    if (options.signal?.aborted === true) return options.signal.reason
+    if (timedOut) return new AdminUnreachableError(`${url} (no answer within ${this.timeoutMs} ms)`, { cause: err })
+    return new AdminUnreachableError(url, { cause: err })
+  }
+}
+
+/** The admin API's error answer `{ error: { name, message } }` as an AdminRequestError. */
+function answerError (status: number, text: string): AdminRequestError {
+  const error = (parseJson(text) as { error?: { name?: unknown, message?: unknown } } | undefined)?.error
+  return new AdminRequestError(
+    status,
+    typeof error?.name === 'string' ? error.name : 'HttpError',
+    typeof error?.message === 'string' ? error.message : text.slice(0, 200)
+  )
 }
 
 /** `{ <field>: text }` for text, `{ <field>Base64: … }` for bytes: how the admin API takes payloads. */

@@ -8,7 +8,9 @@ import { CONFIG_FIELDS, CONFIG_FILE_FLAG, CONFIG_FLAG_OPTIONS } from '../config/
 import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DEMO_NODES, DEFAULT_DHT_CLIENT_TIMEOUT_MS, MAX_DEMO_NODES } from '../constants.js'
 import { UsageError } from '../errors.js'
 
-export const COMMANDS = ['start', 'status', 'peers', 'send', 'broadcast', 'dht', 'demo', 'keygen', 'help'] as const
+export const COMMANDS = [
+  'start', 'status', 'health', 'peers', 'members', 'send', 'broadcast', 'publish', 'subscribe', 'dht', 'demo', 'keygen', 'help'
+] as const
 export type CommandName = typeof COMMANDS[number]
 
 /** What `meshwork dht <action>` does, on the running node's DHT. */
@@ -37,9 +39,14 @@ export type CliCommand =
   | { name: 'help', topic?: CommandName }
   | { name: 'start', options: CommonOptions }
   | { name: 'status', options: ClientOptions }
+  | { name: 'health', options: ClientOptions }
   | { name: 'peers', options: ClientOptions }
+  | { name: 'members', options: ClientOptions }
   | { name: 'send', peer: string, text: string, options: ClientOptions }
   | { name: 'broadcast', text: string, options: ClientOptions }
+  | { name: 'publish', topic: string, text: string, options: ClientOptions }
+  /** `count`: exit after this many messages; without it, run until interrupted. */
+  | { name: 'subscribe', topic: string, count?: number, options: ClientOptions }
   | { name: 'dht', action: DhtAction, options: ClientOptions }
   | { name: 'demo', nodes: number, durationMs?: number, options: CommonOptions }
   | { name: 'keygen', options: CommonOptions }
@@ -47,9 +54,13 @@ export type CliCommand =
 export type StartCommand = Extract<CliCommand, { name: 'start' }>
 export type DemoCommand = Extract<CliCommand, { name: 'demo' }>
 export type StatusCommand = Extract<CliCommand, { name: 'status' }>
+export type HealthCommand = Extract<CliCommand, { name: 'health' }>
 export type PeersCommand = Extract<CliCommand, { name: 'peers' }>
+export type MembersCommand = Extract<CliCommand, { name: 'members' }>
 export type SendCommand = Extract<CliCommand, { name: 'send' }>
 export type BroadcastCommand = Extract<CliCommand, { name: 'broadcast' }>
+export type PublishCommand = Extract<CliCommand, { name: 'publish' }>
+export type SubscribeCommand = Extract<CliCommand, { name: 'subscribe' }>
 export type DhtCommand = Extract<CliCommand, { name: 'dht' }>
 export type KeygenCommand = Extract<CliCommand, { name: 'keygen' }>
 
@@ -59,7 +70,8 @@ const COMMAND_OPTIONS: ParseArgsOptionsConfig = {
   timeout: { type: 'string' },
   nodes: { type: 'string', short: 'n' },
   duration: { type: 'string' },
-  ttl: { type: 'string' }
+  ttl: { type: 'string' },
+  count: { type: 'string' }
 }
 
 const ALL_OPTIONS: ParseArgsOptionsConfig = { ...CONFIG_FLAG_OPTIONS, ...COMMAND_OPTIONS }
@@ -75,9 +87,13 @@ const CLIENT_FLAGS: readonly string[] = [
 export const COMMAND_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
   start: NODE_FLAGS,
   status: CLIENT_FLAGS,
+  health: CLIENT_FLAGS,
   peers: CLIENT_FLAGS,
+  members: CLIENT_FLAGS,
   send: CLIENT_FLAGS,
   broadcast: CLIENT_FLAGS,
+  publish: CLIENT_FLAGS,
+  subscribe: [...CLIENT_FLAGS, 'count'],
   dht: [...CLIENT_FLAGS, 'ttl'],
   demo: [...NODE_FLAGS, 'nodes', 'duration', 'json'],
   keygen: ['json'],
@@ -120,7 +136,9 @@ export function parseCliArgs (argv: readonly string[]): CliCommand {
       expectPositionals(name, positionals, 0, 0)
       return { name, options: common }
     case 'status':
+    case 'health':
     case 'peers':
+    case 'members':
       expectPositionals(name, positionals, 0, 0)
       return { name, options: clientOptions(common, values) }
     case 'send': {
@@ -131,6 +149,16 @@ export function parseCliArgs (argv: readonly string[]): CliCommand {
     case 'broadcast':
       expectPositionals(name, positionals, 1, Infinity)
       return { name, text: positionals.join(' '), options: clientOptions(common, values) }
+    case 'publish': {
+      expectPositionals(name, positionals, 2, Infinity)
+      const [topic, ...words] = positionals
+      return { name, topic, text: words.join(' '), options: clientOptions(common, values) }
+    }
+    case 'subscribe': {
+      expectPositionals(name, positionals, 1, 1)
+      const count = values.count === undefined ? {} : { count: integerFlag('--count', values.count, 1, Number.MAX_SAFE_INTEGER) }
+      return { name, topic: positionals[0], ...count, options: clientOptions(common, values) }
+    }
     case 'dht':
       return { name, action: dhtAction(positionals, values), options: clientOptions(common, values, DEFAULT_DHT_CLIENT_TIMEOUT_MS) }
     case 'demo': {

@@ -7,12 +7,16 @@ import { parseCliArgs } from './args.js'
 import { broadcastCommand } from './commands/broadcast.js'
 import { demoCommand } from './commands/demo.js'
 import { dhtCommand } from './commands/dht.js'
+import { healthCommand } from './commands/health.js'
 import { helpCommand } from './commands/help.js'
 import { keygenCommand } from './commands/keygen.js'
+import { membersCommand } from './commands/members.js'
 import { peersCommand } from './commands/peers.js'
+import { publishCommand } from './commands/publish.js'
 import { sendCommand } from './commands/send.js'
 import { startCommand } from './commands/start.js'
 import { statusCommand } from './commands/status.js'
+import { subscribeCommand } from './commands/subscribe.js'
 import { EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE_ERROR, type ExitCode } from './exit-codes.js'
 import type { NodeCommandDeps } from './commands/command-config.js'
 
@@ -31,9 +35,13 @@ export async function runCli (argv: readonly string[], deps: CliDeps): Promise<E
       case 'help': helpCommand(command.topic, deps.io); break
       case 'keygen': keygenCommand(command, deps); break
       case 'status': await statusCommand(command, clientDeps); break
+      case 'health': await healthCommand(command, clientDeps); break
       case 'peers': await peersCommand(command, clientDeps); break
+      case 'members': await membersCommand(command, clientDeps); break
       case 'send': await sendCommand(command, clientDeps); break
       case 'broadcast': await broadcastCommand(command, clientDeps); break
+      case 'publish': await publishCommand(command, clientDeps); break
+      case 'subscribe': await subscribeCommand(command, clientDeps); break
       case 'dht': await dhtCommand(command, clientDeps); break
       case 'start': await startCommand(command, deps); break
       case 'demo': await demoCommand(command, deps); break

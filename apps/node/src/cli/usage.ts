@@ -6,10 +6,14 @@ const SUMMARY = `Usage: meshwork <command> [arguments] [flags]
 
 Commands:
   start                  run a node (logs on stdout; admin API on 127.0.0.1:7700)
-  status                 health, peer id and addresses of the running node
+  status                 health, peer id, addresses, DHT and membership of the running node
+  health                 the node's health and its membership's; exits 1 when CRITICAL or PARTITIONED
   peers                  the peers the running node knows
+  members                the gossip membership: every member's state, incarnation, region, roles
   send <peer> <text>     send text to one peer
-  broadcast <text>       broadcast text to the whole mesh
+  broadcast <text>       broadcast text to the whole mesh (Plumtree)
+  publish <topic> <text> publish text on a pub/sub topic
+  subscribe <topic>      print the topic's messages as they arrive (--count N: exit after N)
   dht <action> …         put, get, provide, find-providers, find-peer on the DHT
   demo [--nodes N]       run a local mesh of N nodes in this process
   keygen                 print a new mesh key (for --join-policy KEY_REQUIRED)
@@ -46,7 +50,16 @@ const NODE_FLAGS = `Node flags (environment variable in brackets):
   --dht, --no-dht                 join the mesh's DHT [MESHWORK_DHT] (default on)
   --dht-network <private|public>  this mesh's own DHT, or the public /ipfs/kad/1.0.0 one [MESHWORK_DHT_NETWORK] (default private)
   --dht-mesh-id <id>              names the private DHT [MESHWORK_DHT_MESH_ID] (default default)
-  --dht-mode <auto|client|server> auto: server when dialable [MESHWORK_DHT_MODE] (default auto)`
+  --dht-mode <auto|client|server> auto: server when dialable [MESHWORK_DHT_MODE] (default auto)
+  --gossip, --no-gossip           SWIM membership, Plumtree broadcast, pub/sub [MESHWORK_GOSSIP] (default on)
+  --pubsub, --no-pubsub           topic pub/sub over gossipsub [MESHWORK_PUBSUB] (default on)
+  --probe-interval-ms <n>         time between two membership probes [MESHWORK_PROBE_INTERVAL_MS] (default 1000)
+  --probe-timeout-ms <n>          a probe's wait for its ack, below the interval [MESHWORK_PROBE_TIMEOUT_MS] (default 500)
+  --gossip-interval-ms <n>        membership news sent this often [MESHWORK_GOSSIP_INTERVAL_MS] (default 200)
+  --suspicion-mult <n>            a suspect is declared dead after at least n probe intervals (more in large meshes) [MESHWORK_SUSPICION_MULT] (default 4)
+  --region <name>                 this node's region, told to the members [MESHWORK_REGION]
+  --roles <role,...>              this node's roles [MESHWORK_ROLES]
+  --tags <key=value,...>          this node's tags [MESHWORK_TAGS]`
 
 function clientFlags (defaultTimeoutMs: number): string {
   return `Flags (they locate the running node through <data dir>/admin.json and admin.token):
@@ -60,9 +73,41 @@ const CLIENT_FLAGS = clientFlags(DEFAULT_CLIENT_TIMEOUT_MS)
 const TOPICS: Readonly<Record<CommandName, string>> = {
   start: `Usage: meshwork start [flags]\n\nRuns a node until SIGTERM or SIGINT.\n\n${NODE_FLAGS}`,
   status: `Usage: meshwork status [flags]\n\n${CLIENT_FLAGS}`,
+  health: `Usage: meshwork health [flags]
+
+The running node's health: the mesh's (HEALTHY, DEGRADED when peers are unreachable, CRITICAL),
+the gossip membership's (HEALTHY, or PARTITIONED when fewer than a quorum of members are
+reachable), member counts by state and the local health score. Exits 1 (NodeUnhealthyError)
+when the mesh is CRITICAL or the membership PARTITIONED, so that scripts can probe with it.
+
+${CLIENT_FLAGS}`,
   peers: `Usage: meshwork peers [flags]\n\n${CLIENT_FLAGS}`,
+  members: `Usage: meshwork members [flags]
+
+The gossip membership as the running node sees it: each member's peer id, state (alive,
+suspect, dead, left), incarnation, region, roles and tags, this node first. A node started
+--no-gossip exits 1 with GossipDisabledError.
+
+${CLIENT_FLAGS}`,
   send: `Usage: meshwork send <peer id> <text> [flags]\n\n${CLIENT_FLAGS}`,
-  broadcast: `Usage: meshwork broadcast <text> [flags]\n\n${CLIENT_FLAGS}`,
+  broadcast: `Usage: meshwork broadcast <text> [flags]\n\nEvery member receives the text once, along Plumtree's broadcast tree (flooded with --no-gossip).\n\n${CLIENT_FLAGS}`,
+  publish: `Usage: meshwork publish <topic> <text> [flags]
+
+Publishes the text (UTF-8) on a pub/sub topic. Exits 1 with NoSubscribersError when no peer
+subscribed to the topic is within reach, PayloadTooLargeError over 256 KiB, TopicNameError for
+an empty or over-long topic, PubSubDisabledError on a node started --no-pubsub or --no-gossip.
+
+${CLIENT_FLAGS}`,
+  subscribe: `Usage: meshwork subscribe <topic> [--count N] [flags]
+
+Subscribes the running node to the topic and prints each message's text as it arrives (with
+--json, each message as a JSON line: topic, id, origin, from, data, dataBase64, bytes). Runs
+until interrupted, or exits 0 after --count N messages. The note that the subscription is up
+goes to stderr. Exits 1 with SubscriptionEndedError if the node ends the stream first.
+--timeout applies to setting the subscription up only.
+
+${CLIENT_FLAGS}
+  --count <n>        exit after n messages`,
   dht: `Usage: meshwork dht <action> [arguments] [flags]
 
 The running node's DHT:
@@ -80,8 +125,9 @@ ${clientFlags(DEFAULT_DHT_CLIENT_TIMEOUT_MS)}`,
   demo: `Usage: meshwork demo [--nodes N] [--duration seconds] [--json] [node flags]
 
 Starts N nodes (default 3) on loopback in this process, connects them through the first one,
-prints them, and serves the first node's admin API so that status, peers, send, broadcast
-and dht work from another terminal. Runs until SIGINT, or for --duration seconds. Logs go to stderr.
+prints them, and serves the first node's admin API so that status, peers, members, send,
+broadcast and dht work from another terminal. Runs until SIGINT, or for --duration seconds.
+Logs go to stderr.
 
 ${NODE_FLAGS}`,
   keygen: 'Usage: meshwork keygen [--json]\n\nPrints a new random mesh key: 64 hex characters.',

@@ -25,7 +25,7 @@ export function describeSource (source: ConfigSource): string {
   }
 }
 
-type FieldType = 'string' | 'list' | 'integer' | 'port' | 'boolean'
+type FieldType = 'string' | 'list' | 'integer' | 'port' | 'boolean' | 'tags'
 
 interface FieldSpec {
   /** The long flag, without `--`. */
@@ -38,6 +38,8 @@ interface FieldSpec {
  * Every setting that flags, environment and file can give. Keys are the field paths in
  * `NodeConfig` and in the config file (`admin.port` is `{ "admin": { "port": … } }`).
  * Lists are comma-separated in the environment; a list flag may be repeated or comma-separated.
+ * Tags are a list of `key=value` on the command line and in the environment, an object of
+ * strings in the file.
  */
 export const CONFIG_FIELDS = {
   listen: { flag: 'listen', env: 'MESHWORK_LISTEN', type: 'list' },
@@ -66,13 +68,26 @@ export const CONFIG_FIELDS = {
   'dht.enabled': { flag: 'dht', env: 'MESHWORK_DHT', type: 'boolean' },
   'dht.network': { flag: 'dht-network', env: 'MESHWORK_DHT_NETWORK', type: 'string' },
   'dht.meshId': { flag: 'dht-mesh-id', env: 'MESHWORK_DHT_MESH_ID', type: 'string' },
-  'dht.mode': { flag: 'dht-mode', env: 'MESHWORK_DHT_MODE', type: 'string' }
+  'dht.mode': { flag: 'dht-mode', env: 'MESHWORK_DHT_MODE', type: 'string' },
+  'gossip.enabled': { flag: 'gossip', env: 'MESHWORK_GOSSIP', type: 'boolean' },
+  'gossip.pubsub': { flag: 'pubsub', env: 'MESHWORK_PUBSUB', type: 'boolean' },
+  'gossip.probeIntervalMs': { flag: 'probe-interval-ms', env: 'MESHWORK_PROBE_INTERVAL_MS', type: 'integer' },
+  'gossip.probeTimeoutMs': { flag: 'probe-timeout-ms', env: 'MESHWORK_PROBE_TIMEOUT_MS', type: 'integer' },
+  'gossip.gossipIntervalMs': { flag: 'gossip-interval-ms', env: 'MESHWORK_GOSSIP_INTERVAL_MS', type: 'integer' },
+  'gossip.suspicionMult': { flag: 'suspicion-mult', env: 'MESHWORK_SUSPICION_MULT', type: 'integer' },
+  'gossip.region': { flag: 'region', env: 'MESHWORK_REGION', type: 'string' },
+  'gossip.roles': { flag: 'roles', env: 'MESHWORK_ROLES', type: 'list' },
+  'gossip.tags': { flag: 'tags', env: 'MESHWORK_TAGS', type: 'tags' }
 } as const satisfies Record<string, FieldSpec>
 
 export type FieldKey = keyof typeof CONFIG_FIELDS
 
 type ValueOfType<T extends FieldType> =
-  T extends 'list' ? string[] : T extends 'integer' | 'port' ? number : T extends 'boolean' ? boolean : string
+  T extends 'list' ? string[]
+    : T extends 'integer' | 'port' ? number
+      : T extends 'boolean' ? boolean
+        : T extends 'tags' ? Record<string, string>
+          : string
 
 export type FieldValue<K extends FieldKey> = ValueOfType<(typeof CONFIG_FIELDS)[K]['type']>
 
@@ -85,14 +100,18 @@ export interface Picked<T> {
 export const CONFIG_FILE_FLAG = 'config'
 export const CONFIG_FILE_ENV = 'MESHWORK_CONFIG'
 
-/** `node:util` parseArgs options for every config flag and `--config`; `--no-mdns` and `--no-dht` work. */
+/** `node:util` parseArgs options for every config flag and `--config`; `--no-mdns`, `--no-dht`, `--no-gossip` work. */
 export const CONFIG_FLAG_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
   [CONFIG_FILE_FLAG, { type: 'string' }],
   ...Object.values(CONFIG_FIELDS).map((spec: FieldSpec) => [
     spec.flag,
-    spec.type === 'boolean' ? { type: 'boolean' } : spec.type === 'list' ? { type: 'string', multiple: true } : { type: 'string' }
+    spec.type === 'boolean' ? { type: 'boolean' } : isListLike(spec.type) ? { type: 'string', multiple: true } : { type: 'string' }
   ])
 ])
+
+function isListLike (type: FieldType): boolean {
+  return type === 'list' || type === 'tags'
+}
 
 export interface ReadConfigSourcesOptions {
   argv: readonly string[]
@@ -230,10 +249,11 @@ function parseFlag (key: string, spec: FieldSpec, raw: RawValue, source: ConfigS
     if (typeof raw !== 'boolean') throw configError(key, 'takes no value', source)
     return raw
   }
-  if (spec.type === 'list') {
+  if (isListLike(spec.type)) {
     const items = Array.isArray(raw) ? raw : [raw]
     if (items.some(item => typeof item !== 'string')) throw configError(key, 'needs a value', source)
-    return splitList((items as string[]).join(','))
+    const list = splitList((items as string[]).join(','))
+    return spec.type === 'tags' ? parseTags(key, list, source) : list
   }
   if (typeof raw !== 'string') throw configError(key, 'needs a value', source)
   return parseText(key, spec, raw, source)
@@ -243,6 +263,7 @@ function parseText (key: string, spec: FieldSpec, raw: string, source: ConfigSou
   const text = raw.trim()
   switch (spec.type) {
     case 'list': return splitList(text)
+    case 'tags': return parseTags(key, splitList(text), source)
     case 'boolean': {
       const word = text.toLowerCase()
       if (TRUE_WORDS.has(word)) return true
@@ -263,6 +284,11 @@ function parseJson (key: string, spec: FieldSpec, raw: RawValue, source: ConfigS
     case 'list':
       if (!Array.isArray(raw) || raw.some(item => typeof item !== 'string')) throw configError(key, 'expected an array of strings', source)
       return (raw as string[]).map(item => item.trim()).filter(item => item !== '')
+    case 'tags':
+      if (!isPlainObject(raw) || Object.values(raw).some(value => typeof value !== 'string')) {
+        throw configError(key, 'expected an object of strings, like { "rack": "r1" }', source)
+      }
+      return checkTags(key, Object.entries(raw as Record<string, string>).map(([name, value]) => [name.trim(), value.trim()]), source)
     case 'boolean':
       if (typeof raw !== 'boolean') throw configError(key, `expected true or false, got ${JSON.stringify(raw)}`, source)
       return raw
@@ -286,6 +312,27 @@ function checkNumber (key: string, type: 'integer' | 'port', value: number, sour
 
 function describeNumber (type: 'integer' | 'port'): string {
   return type === 'port' ? 'a port from 0 to 65535' : 'a positive integer'
+}
+
+/** `key=value` items (the value may be empty, the key may not) as an object. */
+function parseTags (key: string, items: readonly string[], source: ConfigSource): Record<string, string> {
+  return checkTags(key, items.map(item => {
+    const equals = item.indexOf('=')
+    if (equals < 0) throw configError(key, `"${item}" is not key=value`, source)
+    return [item.slice(0, equals).trim(), item.slice(equals + 1).trim()]
+  }), source)
+}
+
+function checkTags (key: string, entries: ReadonlyArray<readonly [string, string]>, source: ConfigSource): Record<string, string> {
+  const tags = new Map<string, string>()
+  for (const [name, value] of entries) {
+    if (name === '') throw configError(key, `a tag needs a key, got "=${value}"`, source)
+    // Members show tags as key=value (the peer registry too): a key cannot hold the separator.
+    if (name.includes('=')) throw configError(key, `the tag key "${name}" must not contain "="`, source)
+    if (tags.has(name)) throw configError(key, `the tag "${name}" is given twice`, source)
+    tags.set(name, value)
+  }
+  return Object.fromEntries(tags)
 }
 
 function splitList (text: string): string[] {

@@ -7,9 +7,10 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { JoinMode, MeshConfig } from '@meshwork/core-mesh'
 import { resolveDhtOptions, type DhtNetwork, type MeshDhtOptions } from '@meshwork/dht'
+import { DEFAULT_MEMBERSHIP_CONFIG, SWIM_LIMITS, resolveMembershipConfig } from '@meshwork/gossip'
 import { errorName } from '../admin/http-errors.js'
 import {
-  DATA_DIR_NAME, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DHT_MESH_ID, LOOPBACK_HOSTS, MIN_ADMIN_TOKEN_LENGTH
+  DATA_DIR_NAME, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DHT_MESH_ID, LOOPBACK_HOSTS, MEMBERS_FILE, MIN_ADMIN_TOKEN_LENGTH
 } from '../constants.js'
 import { nodeTextFiles, type ReadText, type WriteText } from '../text-files.js'
 import { ensureAdminToken } from './admin-files.js'
@@ -55,6 +56,28 @@ export interface DhtConfig {
   mode: DhtModeSetting
 }
 
+export interface GossipConfig {
+  /**
+   * The node runs `@meshwork/gossip`: SWIM membership, Plumtree as its broadcast and (unless
+   * `pubsub` is false) topic pub/sub; default true. Off, broadcasts flood (core-mesh's default).
+   */
+  enabled: boolean
+  /** Topic pub/sub over gossipsub; default true. */
+  pubsub: boolean
+  /** Membership tunables; those left undefined take `@meshwork/gossip`'s defaults (1000, 500, 200, 4). */
+  probeIntervalMs?: number
+  /** Below `probeIntervalMs`: the rest of the interval is the window for indirect probes. */
+  probeTimeoutMs?: number
+  gossipIntervalMs?: number
+  suspicionMult?: number
+  /** What this node tells the other members about itself: its region, roles and tags. */
+  region?: string
+  roles: string[]
+  tags: Record<string, string>
+  /** Where the member list persists, `<dataDir>/members.json`; undefined: nowhere (the demo's nodes). */
+  membersFile?: string
+}
+
 export interface NodeConfig {
   /** Multiaddrs to listen on; empty means core-mesh's default (loopback, a free port). */
   listen: string[]
@@ -85,6 +108,7 @@ export interface NodeConfig {
   logLevel: LogLevel
   plugins: PluginsConfig
   dht: DhtConfig
+  gossip: GossipConfig
 }
 
 export interface LoadNodeConfigOptions {
@@ -154,14 +178,16 @@ export async function loadNodeConfig (options: LoadNodeConfigOptions): Promise<N
       discovery: discovery?.value.map(specifier => modulePath(sources, specifier, discovery.source, cwd)) ?? [],
       router: router === undefined ? undefined : modulePath(sources, router.value, router.source, cwd)
     }),
-    dht: dhtSettings(sources)
+    dht: dhtSettings(sources),
+    gossip: gossipSettings(sources, dataDir)
   })
 }
 
 /**
  * The core-mesh configuration for a node config. Plugins are not included: they are module
- * paths here and service factories there (see `loadPlugins`); neither is the DHT, whose
- * factories belong to one node each (see `addDht`); logger and metrics are added by the host.
+ * paths here and service factories there (see `loadPlugins`); neither are the DHT and gossip,
+ * whose factories belong to one node each (see `addDht`, `addGossip`); logger and metrics are
+ * added by the host.
  */
 export function toMeshConfig (config: NodeConfig): MeshConfig {
   return dropUndefined({
@@ -243,6 +269,57 @@ function dhtSettings (sources: ConfigSources): DhtConfig {
     meshId: meshId?.value ?? DEFAULT_DHT_MESH_ID,
     mode: oneOf('dht.mode', sources.pick('dht.mode'), DHT_MODES, 'auto')
   }
+}
+
+function gossipSettings (sources: ConfigSources, dataDir: string): GossipConfig {
+  const probeInterval = sources.pick('gossip.probeIntervalMs')
+  const probeTimeout = sources.pick('gossip.probeTimeoutMs')
+  const intervalMs = probeInterval?.value ?? DEFAULT_MEMBERSHIP_CONFIG.probeIntervalMs
+  const timeoutMs = probeTimeout?.value ?? DEFAULT_MEMBERSHIP_CONFIG.probeTimeoutMs
+  if (timeoutMs >= intervalMs) {
+    const [key, source] = probeTimeout !== undefined ? ['gossip.probeTimeoutMs', probeTimeout.source] : ['gossip.probeIntervalMs', probeInterval?.source ?? DEFAULT]
+    throw configError(key, `the probe timeout (${timeoutMs} ms) must be below the probe interval (${intervalMs} ms)`, source)
+  }
+  const tunables = {
+    probeIntervalMs: probeInterval?.value,
+    probeTimeoutMs: probeTimeout?.value,
+    gossipIntervalMs: sources.pick('gossip.gossipIntervalMs')?.value,
+    suspicionMult: sources.pick('gossip.suspicionMult')?.value
+  }
+  // The package's own checks, for anything the ones above do not cover.
+  resolveMembershipConfig(dropUndefined(tunables))
+
+  const region = sources.pick('gossip.region')
+  if (region !== undefined) checkMetadataString('gossip.region', region.value, region.source)
+  const roles = sources.pick('gossip.roles')
+  if (roles !== undefined) {
+    if (roles.value.length > SWIM_LIMITS.roles) throw configError('gossip.roles', `at most ${SWIM_LIMITS.roles} roles, got ${roles.value.length}`, roles.source)
+    for (const role of roles.value) checkMetadataString('gossip.roles', role, roles.source)
+  }
+  const tags = sources.pick('gossip.tags')
+  if (tags !== undefined) {
+    const entries = Object.entries(tags.value)
+    if (entries.length > SWIM_LIMITS.tags) throw configError('gossip.tags', `at most ${SWIM_LIMITS.tags} tags, got ${entries.length}`, tags.source)
+    for (const [key, value] of entries) {
+      checkMetadataString('gossip.tags', key, tags.source)
+      if (value.length > SWIM_LIMITS.stringLength) throw configError('gossip.tags', `the value of "${key}" is longer than ${SWIM_LIMITS.stringLength} characters`, tags.source)
+    }
+  }
+  return dropUndefined({
+    enabled: sources.pick('gossip.enabled')?.value ?? true,
+    pubsub: sources.pick('gossip.pubsub')?.value ?? true,
+    ...tunables,
+    region: region?.value,
+    roles: roles?.value ?? [],
+    tags: tags?.value ?? {},
+    membersFile: join(dataDir, MEMBERS_FILE)
+  })
+}
+
+/** Member metadata travels in every alive claim: SWIM refuses long strings. */
+function checkMetadataString (key: string, value: string, source: ConfigSource): void {
+  if (value === '') throw configError(key, 'must not be empty', source)
+  if (value.length > SWIM_LIMITS.stringLength) throw configError(key, `"${value.slice(0, 20)}…" is longer than ${SWIM_LIMITS.stringLength} characters`, source)
 }
 
 async function adminSettings (

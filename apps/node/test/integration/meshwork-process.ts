@@ -10,18 +10,30 @@ export type LogLine = Record<string, unknown> & { msg?: string }
 
 export interface CliResult { code: number | null, stdout: string, stderr: string }
 
-/** Runs one `meshwork` client command to its end. */
-export async function runMeshwork (args: string[], timeoutMs = 20_000): Promise<CliResult> {
+/** A `meshwork` client command still running (`subscribe`): its output so far, and its end. */
+export interface RunningCli {
+  stdout(): string
+  stderr(): string
+  readonly result: Promise<CliResult>
+}
+
+/** Starts one `meshwork` client command; it is killed if it runs longer than `timeoutMs`. */
+export function startMeshwork (args: string[], timeoutMs = 20_000): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const code = await new Promise<number | null>((resolve, reject) => {
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject)
-    child.once('close', resolve)
+    child.once('close', (code) => { resolve({ code, stdout, stderr }) })
   })
-  return { code, stdout, stderr }
+  return { stdout: () => stdout, stderr: () => stderr, result }
+}
+
+/** Runs one `meshwork` client command to its end. */
+export async function runMeshwork (args: string[], timeoutMs = 20_000): Promise<CliResult> {
+  return await startMeshwork(args, timeoutMs).result
 }
 
 /** One real `meshwork start` process, its JSON logs, and a client for its admin API. */
@@ -71,6 +83,11 @@ export class MeshworkProcess {
   /** `meshwork <args>` pointed at this node (its data directory and token). */
   async cli (...args: string[]): Promise<CliResult> {
     return await runMeshwork([...args, '--data-dir', this.dataDir, '--admin-token', this.token])
+  }
+
+  /** `meshwork <args>` pointed at this node, left running (`subscribe`). */
+  startCli (...args: string[]): RunningCli {
+    return startMeshwork([...args, '--data-dir', this.dataDir, '--admin-token', this.token], 40_000)
   }
 
   async peers (): Promise<Array<{ id: string, status: string }>> {

@@ -9,6 +9,7 @@ import { createLogger } from '../../logging.js'
 import { createPromMetrics, type PromMetrics } from '../../metrics.js'
 import type { CreateNode, RunnableMeshNode } from '../../node-api.js'
 import { addDht, dhtOf } from '../../node-dht.js'
+import { addGossip, membershipOf, pubsubOf } from '../../node-gossip.js'
 import { registerShutdown } from '../../shutdown.js'
 import { nodeTextFiles } from '../../text-files.js'
 import { loadCommandConfig, type NodeCommandDeps } from './command-config.js'
@@ -35,8 +36,9 @@ export interface RunningDemo {
 /**
  * `meshwork demo --nodes N`: N nodes on loopback in this process, with fresh identities and
  * nothing persisted, joined through the first one, which also serves the admin API (so that
- * `status`, `peers`, `send`, `broadcast` and `dht` work from another terminal). The configured
- * join policy, limits, heartbeat and DHT settings apply to every node.
+ * `status`, `peers`, `members`, `send`, `broadcast` and `dht` work from another terminal).
+ * The configured join policy, limits, heartbeat, DHT and gossip settings apply to every node;
+ * no node keeps a member list.
  */
 export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promise<void> {
   const files = deps.files ?? nodeTextFiles
@@ -59,6 +61,8 @@ export async function demoCommand (command: DemoCommand, deps: DemoDeps): Promis
     const server = new AdminServer({
       node: nodes[0],
       dht: dhtOf(nodes[0]),
+      membership: membershipOf(nodes[0]),
+      pubsub: pubsubOf(nodes[0]),
       token: config.admin.token,
       host: config.admin.host,
       port: config.admin.port,
@@ -117,7 +121,8 @@ async function startNodes (
   const startOne = async (index: number, bootstrap: string[]): Promise<{ node: RunnableMeshNode, metrics: PromMetrics }> => {
     // Node 0's registry is the one the admin API serves; process metrics once is enough.
     const metrics = createPromMetrics({ defaultMetrics: index === 0 })
-    const node = await createNode(addDht({ ...demoMeshConfig(config, bootstrap), logger: logger.child({ demoNode: index }), metrics }, config.dht))
+    const meshConfig = addDht({ ...demoMeshConfig(config, bootstrap), logger: logger.child({ demoNode: index }), metrics }, config.dht)
+    const node = await createNode(addGossip(meshConfig, { ...config.gossip, membersFile: undefined }))
     cleanups.push(async () => { await node.stop() })
     await node.start()
     return { node, metrics }

@@ -4,6 +4,7 @@ import { connectAdmin } from '../admin-target.js'
 import type { DhtAction, DhtCommand } from '../args.js'
 import { formatFields, formatTable } from '../table.js'
 import type { ClientCommandDeps } from './client-deps.js'
+import { plural } from './plural.js'
 
 /**
  * `meshwork dht <action>`: the running node puts, gets, provides and looks up through its DHT.
@@ -59,8 +60,4 @@ function recordLines (record: DhtRecordAnswer): string[] {
     ['expires', new Date(record.expiresAt).toISOString()],
     ['found', `${plural(record.hops, 'hop')} away, ${plural(record.queried, 'peer')} queried`]
   ])
-}
-
-function plural (count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

@@ -3,8 +3,9 @@ import { connectAdmin } from '../admin-target.js'
 import type { StatusCommand } from '../args.js'
 import { formatFields } from '../table.js'
 import type { ClientCommandDeps } from './client-deps.js'
+import { describeGossip } from './gossip-health.js'
 
-/** `meshwork status`: the running node's identity, health, addresses and DHT. */
+/** `meshwork status`: the running node's identity, health, addresses, DHT and gossip membership. */
 export async function statusCommand (command: StatusCommand, deps: ClientCommandDeps): Promise<void> {
   const admin = await connectAdmin(command.options, deps)
   const status = await admin.status()
@@ -17,6 +18,7 @@ export async function statusCommand (command: StatusCommand, deps: ClientCommand
     ['health', `${status.status} (${status.members} members, ${status.unreachable} unreachable)`],
     ['addresses', status.addresses],
     ['dht', describeDht(status.dht)],
+    ['membership', describeGossip(status.gossip)],
     ['admin API', admin.url]
   ])) deps.io.out(line)
 }
