@@ -5,12 +5,9 @@
  * gracefully when the node stops.
  */
 import type { Logger, MeshConfig } from '@meshwork/core-mesh'
-import { PUBSUB_SERVICE, withGossip, type MemberInfo, type MemberState, type MembershipEvent, type MembershipStatus } from '@meshwork/gossip'
+import { MEMBERSHIP_SERVICE, PUBSUB_SERVICE, withGossip, type MemberInfo, type MemberState, type MembershipEvent, type MembershipStatus } from '@meshwork/gossip'
 import type { GossipConfig } from './config/node-config.js'
 import type { MeshNodeApi, NodeMembership, NodePubSub } from './node-api.js'
-
-/** The membership service's name (`MembershipService.name`). */
-export const MEMBERSHIP_SERVICE = 'membership'
 
 /** Members by state, this node included (it counts as alive). */
 export type MemberCounts = Record<MemberState, number>

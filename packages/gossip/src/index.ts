@@ -16,7 +16,7 @@
  *   size, per-origin rate) with peer reputation and graylisting.
  */
 export * from './errors.js'
-export { SWIM_PROTOCOL } from './constants.js'
+export { MEMBERSHIP_SERVICE, SWIM_PROTOCOL } from './constants.js'
 export * from './membership/index.js'
 export { MembershipCore, type MembershipCoreInit, type MembershipSnapshot } from './membership/core/membership-core.js'
 export type { MemberInfo, MemberState, MembershipEvent, MembershipEventListener, MembershipStatus, QuorumCounts } from './membership/core/events.js'

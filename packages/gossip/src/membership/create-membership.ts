@@ -1,4 +1,5 @@
 import { defineService, type ServiceFactory } from '@meshwork/core-mesh'
+import { MEMBERSHIP_SERVICE } from '../constants.js'
 import { MembershipDiscovery } from './membership-discovery.js'
 import { type MembershipComponents, type MembershipOptions, MembershipService } from './membership-service.js'
 
@@ -8,9 +9,9 @@ import { type MembershipComponents, type MembershipOptions, MembershipService } 
  */
 export function membershipService (options: MembershipOptions = {}): ServiceFactory<MembershipService, MembershipComponents> {
   return defineService({
-    name: 'membership',
+    name: MEMBERSHIP_SERVICE,
     needs: ['peerId', 'addresses', 'clock', 'random', 'channels', 'events', 'logger', 'signer'],
-    provides: ['membership']
+    provides: [MEMBERSHIP_SERVICE]
   }, (components: MembershipComponents) => new MembershipService(components, options))
 }
 
