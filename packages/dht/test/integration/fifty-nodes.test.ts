@@ -75,9 +75,9 @@ describe(`a ${NODES}-node DHT on the memory transport (seed ${SEED})`, () => {
       const bootstrap = i === 0 ? [] : [...new Set([0, random.int(i), random.int(i)])].map(j => nodes[j].address)
       nodes.push(await fixture.node({ bootstrap }))
     }
-    await eventually(() => nodes.every(n => n.dht.status().routingTableSize >= 8), 'every routing table holds 8 peers', 60_000)
+    await eventually(() => nodes.every(n => n.dht.status().routingTableSize >= 8), 'every routing table holds 8 peers', 150_000)
     await quietLoop()
-  }, 90_000)
+  }, 200_000)
   afterAll(async () => { await fixture.stopAll() }, 60_000)
 
   it('every record put is retrievable from every node', async () => {
