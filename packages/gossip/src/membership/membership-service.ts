@@ -66,6 +66,8 @@ export class MembershipService implements MemberView {
   private saveTimer: unknown
   private dirty = false
   private readonly onConnect = (event: CustomEvent<MeshEvents['peer:connect']>): void => { this.joinThrough(event.detail.peer) }
+  // A dropped connection is a hint (a killed process resets its sockets): probe that member next.
+  private readonly onDisconnect = (event: CustomEvent<MeshEvents['peer:disconnect']>): void => { this.core?.expediteProbe(event.detail.peer) }
 
   constructor (private readonly components: MembershipComponents, private readonly options: MembershipOptions = {}) {
     this.pool = new ChannelPool(components.channels, SWIM_PROTOCOL)
@@ -93,6 +95,7 @@ export class MembershipService implements MemberView {
     await this.components.channels.handle(SWIM_PROTOCOL, async (channel) => { await this.receive(channel) })
     this.core = core
     core.start()
+    this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
     if (this.options.joinOnConnect !== false) {
       this.components.events.addEventListener('peer:connect', this.onConnect)
       for (const peer of this.components.channels.connectedPeers()) this.joinThrough(peer)
@@ -105,6 +108,7 @@ export class MembershipService implements MemberView {
     if (core === undefined) return
     this.core = undefined
     this.components.events.removeEventListener('peer:connect', this.onConnect)
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
     if (this.saveTimer !== undefined) this.components.clock.clearTimeout(this.saveTimer)
     this.saveTimer = undefined
     await this.save(core)

@@ -165,6 +165,22 @@ describe('probe order, quorum and config', () => {
     expect(order.next(id => id === 'zzz')).toBeUndefined()
   })
 
+  it('probes an expedited member next, out of turn, without taking it out of the round', () => {
+    const order = new ProbeOrder(new SeededRandom(3))
+    const ids = ['a', 'b', 'c', 'd', 'e']
+    for (const id of ids) order.add(id)
+    const first = order.next(() => true) as string
+    const late = ids.filter(id => id !== first).at(-1) as string
+    order.expedite(late)
+    order.expedite('unknown')
+    expect(order.next(() => true)).toBe(late)
+    const rest = [0, 1, 2, 3].map(() => order.next(() => true) as string)
+    expect([first, ...rest].sort()).toEqual(ids)
+    order.expedite('b')
+    order.remove('b')
+    expect(order.next(() => true)).not.toBe('b')
+  })
+
   it('reports PARTITIONED below floor(total × fraction) + 1 reachable, only from three members up', () => {
     const quorum = new QuorumMonitor(0.5)
     expect(quorum.evaluate(quorum.counts(1, 2))).toBeUndefined()
@@ -214,6 +230,24 @@ describe('MembershipCore on its own', () => {
     for (const message of odd) expect(() => { core.receive('peer', message as SwimMessage) }).not.toThrow()
     expect(core.members().map(m => m.id)).toEqual(['me'])
     expect(sent).toEqual([])
+  })
+
+  it('probes a member next when the host hints that its connection dropped', () => {
+    const sent: Array<[string, SwimMessage]> = []
+    const { core, clock } = make(sent)
+    core.start()
+    core.receive('p1', { type: 'gossip', updates: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map(id => alive(id, 0)) })
+    const pinged = (): string[] => sent.filter(([, m]) => m.type === 'ping').map(([to]) => to)
+    clock.advance(core.config.probeIntervalMs * 2)
+    const before = pinged().length
+    // The member probed last: in turn, it would not come up again before the round ends.
+    const hinted = pinged().at(-1) as string
+    core.expediteProbe(hinted)
+    core.expediteProbe('me')
+    core.expediteProbe('stranger')
+    // Unanswered probes raise the health score and stretch the interval: wait for the next one.
+    for (let i = 0; i < 20 && pinged().length === before; i++) clock.advance(core.config.probeIntervalMs)
+    expect(pinged()[before]).toBe(hinted)
   })
 
   it('answers a ping meant for it, and not one meant for another id', () => {

@@ -299,6 +299,16 @@ export class MembershipCore {
     return { incarnation: this.state.incarnation, members }
   }
 
+  /**
+   * A hint from the host that `member` may have failed (its connection dropped): probe it next,
+   * out of turn. Only the order changes — the probe, suspicion and refutation are as usual — so
+   * a wrong hint costs one probe, and a paused member is not judged any sooner than by SWIM.
+   */
+  expediteProbe (member: string): void {
+    const state = this.state.table.get(member)?.state
+    if (member !== this.self && state !== undefined && isReachable(state)) this.order.expedite(member)
+  }
+
   /** Subscribe to events; returns the function that unsubscribes. */
   onEvent (listener: MembershipEventListener): () => void {
     this.listeners.add(listener)

@@ -11,6 +11,8 @@ import { randomIndex, shuffleInPlace } from './random-choice.js'
 export class ProbeOrder {
   private readonly order: string[] = []
   private readonly present = new Set<string>()
+  /** Members to probe out of turn, before the round goes on (see {@link ProbeOrder.expedite}). */
+  private readonly expedited = new Set<string>()
   private index = 0
 
   constructor (private readonly random: RandomSource) {}
@@ -29,7 +31,16 @@ export class ProbeOrder {
     if (at < this.index) this.index++
   }
 
+  /**
+   * Probe `id` next, out of turn. The round is not changed: `id` is still probed at its own
+   * place too, so the detection bound of the round-robin holds whatever hints arrive.
+   */
+  expedite (id: string): void {
+    if (this.present.has(id)) this.expedited.add(id)
+  }
+
   remove (id: string): void {
+    this.expedited.delete(id)
     if (!this.present.delete(id)) return
     const at = this.order.indexOf(id)
     this.order.splice(at, 1)
@@ -41,6 +52,10 @@ export class ProbeOrder {
    * ends. Undefined when no member is eligible. Looks at each member at most once per call.
    */
   next (eligible: (id: string) => boolean): string | undefined {
+    for (const id of this.expedited) {
+      this.expedited.delete(id)
+      if (eligible(id)) return id
+    }
     for (let checked = 0; checked < this.order.length; checked++) {
       if (this.index >= this.order.length) {
         shuffleInPlace(this.random, this.order)
