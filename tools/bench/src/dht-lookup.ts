@@ -12,7 +12,7 @@ import type { LookupRecord } from './dht-lookups.js'
 import { DHT_SIDES, type DhtSideId } from './dht-node.js'
 import { formatDhtReport, type SideState } from './dht-report.js'
 import { summarizeDht, sideFigures, type RoundRecords } from './dht-summary.js'
-import { NetworkThread } from './dht-thread.js'
+import { type DhtThread, startDhtThread } from './dht-thread.js'
 import { drawBatch, maxBatch, seededEdges } from './dht-topology.js'
 import { describeEnvironment } from './environment.js'
 import { UsageError } from './options.js'
@@ -24,9 +24,9 @@ const CONTROL_TIMEOUT_MS = 120_000
 const progress = (text: string): void => { process.stderr.write(`${text}\n`) }
 const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(0)} s`
 
-async function startThreads (options: DhtBenchOptions): Promise<Record<DhtSideId, NetworkThread>> {
+async function startThreads (options: DhtBenchOptions): Promise<Record<DhtSideId, DhtThread>> {
   const edges = seededEdges(options.seed, options.nodes, options.degree)
-  const started = await Promise.allSettled(DHT_SIDES.map(async s => await NetworkThread.start({ side: s.id, nodes: options.nodes, edges, settings: options.settings })))
+  const started = await Promise.allSettled(DHT_SIDES.map(async s => await startDhtThread({ side: s.id, nodes: options.nodes, edges, settings: options.settings })))
   const threads = started.flatMap(r => r.status === 'fulfilled' ? [r.value] : [])
   const failure = started.find(r => r.status === 'rejected')
   if (failure !== undefined) {

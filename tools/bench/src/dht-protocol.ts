@@ -1,3 +1,4 @@
+import type { FromNetworkWorker, ToNetworkWorker } from './network-thread.js'
 import type { BuildReport, NetworkSnapshot, SettleParams, SettleReport } from './dht-network.js'
 import type { DhtSideId, NodeSettings } from './dht-node.js'
 import type { LookupBlock, LookupParams } from './dht-lookups.js'
@@ -27,15 +28,5 @@ export interface NetworkReplies {
   snapshot: NetworkSnapshot & { idleUtilisation: number, unhandledRejections: number }
 }
 
-export type ToNetwork =
-  | { type: 'request', id: number, request: NetworkRequest }
-  | { type: 'stop' }
-
-export type FromNetwork =
-  | { type: 'ready', report: BuildReport }
-  | { type: 'reply', id: number, value: unknown }
-  | { type: 'reply-error', id: number, message: string }
-  /** A line for the operator while a long request runs. */
-  | { type: 'progress', text: string }
-  | { type: 'stopped' }
-  | { type: 'failed', message: string }
+export type ToNetwork = ToNetworkWorker<NetworkRequest>
+export type FromNetwork = FromNetworkWorker<BuildReport>
