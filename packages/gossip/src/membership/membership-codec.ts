@@ -1,18 +1,19 @@
 import { MalformedGossipError } from '../errors.js'
 import { Metadata, SwimFrame, Update } from '../wire/membership.js'
+import { CLAIM_LIMITS } from './core/message-guards.js'
 import type { MemberMetadata, MembershipUpdate, SwimMessage, UnsignedUpdate } from './core/messages.js'
 
-/** Wire limits: anything over them is a malformed frame, refused before it reaches the core. */
+/**
+ * Wire limits: anything over them is a malformed frame, refused before it reaches the core.
+ * What one claim may hold is the core's own {@link CLAIM_LIMITS}, so that a claim the core
+ * lets a node make is never refused on the wire (and its honest sender penalised).
+ */
 export const SWIM_LIMITS = Object.freeze({
+  ...CLAIM_LIMITS,
   /** Updates in a push-pull (a full member list). */
   stateUpdates: 8192,
-  /** Updates piggybacked on any other message. */
-  piggybackUpdates: 256,
-  addresses: 16,
-  roles: 32,
-  tags: 32,
-  idLength: 128,
-  stringLength: 256,
+  /** Updates piggybacked on any other message; the core takes at most 64. */
+  piggybackUpdates: 64,
   signatureLength: 128
 })
 
@@ -69,7 +70,7 @@ function fromWireUpdate (update: Update): MembershipUpdate {
   if (update.signature.byteLength === 0 || update.signature.byteLength > SWIM_LIMITS.signatureLength) throw new MalformedGossipError('update without a valid signature field')
   const incarnation = Number(update.incarnation)
   if (update.kind === Update.Kind.ALIVE) {
-    for (const address of update.addresses) checkString(address, SWIM_LIMITS.stringLength, 'address')
+    for (const address of update.addresses) checkString(address, SWIM_LIMITS.addressLength, 'address')
     const metadata: Metadata = update.metadata ?? { roles: [], tags: new Map() }
     if (metadata.region !== undefined) checkString(metadata.region, SWIM_LIMITS.stringLength, 'region')
     for (const role of metadata.roles) checkString(role, SWIM_LIMITS.stringLength, 'role')

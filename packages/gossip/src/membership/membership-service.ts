@@ -65,9 +65,18 @@ export class MembershipService implements MemberView {
   private readonly inbound = new Set<Channel>()
   private saveTimer: unknown
   private dirty = false
-  private readonly onConnect = (event: CustomEvent<MeshEvents['peer:connect']>): void => { this.joinThrough(event.detail.peer) }
+  /** The save in progress, if any: saves never overlap (they share a temporary file). */
+  private saving: Promise<void> = Promise.resolve()
+  private stopLeaving: (() => void) | undefined
+  // Listeners on the node's EventTarget: an exception there would be uncaught, so none escapes.
+  private readonly onConnect = (event: CustomEvent<MeshEvents['peer:connect']>): void => {
+    this.guard('join through a new connection', () => { this.joinThrough(event.detail.peer) })
+  }
+
   // A dropped connection is a hint (a killed process resets its sockets): probe that member next.
-  private readonly onDisconnect = (event: CustomEvent<MeshEvents['peer:disconnect']>): void => { this.core?.expediteProbe(event.detail.peer) }
+  private readonly onDisconnect = (event: CustomEvent<MeshEvents['peer:disconnect']>): void => {
+    this.guard('expedite a probe', () => { this.core?.expediteProbe(event.detail.peer) })
+  }
 
   constructor (private readonly components: MembershipComponents, private readonly options: MembershipOptions = {}) {
     this.pool = new ChannelPool(components.channels, SWIM_PROTOCOL)
@@ -111,6 +120,7 @@ export class MembershipService implements MemberView {
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
     if (this.saveTimer !== undefined) this.components.clock.clearTimeout(this.saveTimer)
     this.saveTimer = undefined
+    this.stopLeaving?.()
     await this.save(core)
     core.stop()
     await this.components.channels.unhandle(SWIM_PROTOCOL)
@@ -126,7 +136,14 @@ export class MembershipService implements MemberView {
   async leave (options?: AbortOptions): Promise<void> {
     const core = this.requireCore()
     core.leave()
-    await sleep(this.components.clock, core.config.leavePropagateMs, options)
+    // `stop` cuts the wait short: there is nothing left to spread the leave with.
+    const stopping = new AbortController()
+    this.stopLeaving = () => { stopping.abort() }
+    try {
+      await sleep(this.components.clock, core.config.leavePropagateMs, options, stopping.signal)
+    } finally {
+      this.stopLeaving = undefined
+    }
   }
 
   /** Join through these members (peer ids; they must be dialable). */
@@ -185,9 +202,17 @@ export class MembershipService implements MemberView {
     return this.core
   }
 
+  private guard (what: string, run: () => void): void {
+    try {
+      run()
+    } catch (err) {
+      this.log.warn({ err }, `cannot ${what}`)
+    }
+  }
+
   private joinThrough (peer: string): void {
     const core = this.core
-    if (core === undefined || peer === this.components.peerId) return
+    if (core?.isRunning() !== true || peer === this.components.peerId) return
     const known = core.member(peer)
     if (known !== undefined && known.state !== 'dead' && known.state !== 'left') return
     core.join([peer])
@@ -254,14 +279,19 @@ export class MembershipService implements MemberView {
   }
 
   private async save (core: MembershipCore): Promise<void> {
-    if (this.store === undefined || !this.dirty) return
-    this.dirty = false
-    try {
-      await this.store.save(core.snapshot())
-    } catch (err) {
-      this.dirty = true
-      this.log.warn({ err }, 'cannot save the member list')
-    }
+    const store = this.store
+    if (store === undefined) return
+    this.saving = this.saving.then(async () => {
+      if (!this.dirty) return
+      this.dirty = false
+      try {
+        await store.save(core.snapshot())
+      } catch (err) {
+        this.dirty = true
+        this.log.warn({ err }, 'cannot save the member list')
+      }
+    })
+    await this.saving
   }
 }
 
@@ -284,11 +314,19 @@ function membersChange (event: MembershipEvent): MembersChange | undefined {
   }
 }
 
-async function sleep (clock: Clock, ms: number, options?: AbortOptions): Promise<void> {
+/** Wait `ms` on `clock`: rejects when the caller aborts, resolves early when `cutShort` does. */
+async function sleep (clock: Clock, ms: number, options: AbortOptions | undefined, cutShort: AbortSignal): Promise<void> {
   options?.signal?.throwIfAborted()
   await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => { clock.clearTimeout(timer); reject(options?.signal?.reason) }
-    const timer = clock.setTimeout(() => { options?.signal?.removeEventListener('abort', onAbort); resolve() }, ms)
+    const done = (): void => {
+      clock.clearTimeout(timer)
+      options?.signal?.removeEventListener('abort', onAbort)
+      cutShort.removeEventListener('abort', onCut)
+    }
+    const onAbort = (): void => { done(); reject(options?.signal?.reason) }
+    const onCut = (): void => { done(); resolve() }
+    const timer = clock.setTimeout(onCut, ms)
     options?.signal?.addEventListener('abort', onAbort, { once: true })
+    cutShort.addEventListener('abort', onCut, { once: true })
   })
 }

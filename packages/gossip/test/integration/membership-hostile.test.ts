@@ -80,6 +80,19 @@ describe('SWIM under hostile input', () => {
     await channel.close()
   }, 30_000)
 
+  it('ignores an accusation at an incarnation near the integer limit: the accused is not pushed off the wire', async () => {
+    const before = a.membership.member(c.id)?.incarnation ?? 0
+    const accusation = signedBy(malloryKey, { type: 'suspect', member: c.id, incarnation: Number.MAX_SAFE_INTEGER, from: malloryKey.peerId })
+    const channel = await mallory.openChannel(a.id, { protocol: SWIM_PROTOCOL })
+    await channel.send(encodeSwimMessage({ type: 'gossip', updates: [accusation] }))
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+    expect([a, b].map(n => stateOf(n, c.id))).toEqual(['alive', 'alive'])
+    expect(a.membership.member(c.id)?.incarnation ?? 0).toBeLessThan(before + 1_000)
+    expect(c.membership.member(c.id)?.incarnation ?? 0).toBeLessThan(before + 1_000)
+    expect(violations.filter(v => v.peer !== mallory.peerId)).toEqual([])
+    await channel.close()
+  }, 30_000)
+
   it('closes the channel of undecodable frames and keeps serving the members', async () => {
     const count = violations.length
     await sendToA(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))

@@ -63,6 +63,21 @@ describe('SWIM membership over TCP + Noise', () => {
     expect(a.membership.member(c.id)?.incarnation).toBeGreaterThan(before)
   }, 90_000)
 
+  it('survives peers connecting while it leaves, and stop() cuts the leave short', async () => {
+    const a = await fixture.node({ leavePropagateMs: 60_000 })
+    const b = await fixture.node({}, { bootstrap: [a.address] })
+    await eventually(() => allAlive([a, b]), 'two alive', 20_000)
+    const leaving = a.membership.leave()
+    // A newcomer connects to the leaving node: it must not try to join through it (and throw).
+    const c = await fixture.node({}, { bootstrap: [a.address] })
+    await eventually(() => c.node.connectedPeers().includes(a.id), 'c connected to the leaving node', 10_000)
+    await eventually(() => stateOf(b, a.id) === 'left', 'b sees a left', 10_000)
+    const stoppedAt = Date.now()
+    await fixture.crash(a)
+    await leaving
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000)
+  }, 60_000)
+
   it('spreads a metadata change to every member', async () => {
     const a = await fixture.node()
     const b = await fixture.node({}, { bootstrap: [a.address] })

@@ -250,6 +250,34 @@ describe('MembershipCore on its own', () => {
     expect(pinged()[before]).toBe(hinted)
   })
 
+  it('refuses accusations at incarnations far above the one it knows (no refutation pushed to the integer limit)', () => {
+    const sent: Array<[string, SwimMessage]> = []
+    const { core } = make(sent)
+    core.start()
+    core.receive('peer', { type: 'gossip', updates: [alive('peer', 3), alive('x', 5)] })
+    const mine = core.incarnation()
+    core.receive('peer', { type: 'gossip', updates: [suspect('me', Number.MAX_SAFE_INTEGER, 'peer'), dead('me', mine + 2 ** 21, 'peer')] })
+    expect(core.incarnation()).toBe(mine)
+    core.receive('peer', { type: 'gossip', updates: [suspect('x', Number.MAX_SAFE_INTEGER, 'peer'), dead('x', 5 + 2 ** 21, 'peer')] })
+    expect(core.member('x')).toMatchObject({ state: 'alive', incarnation: 5 })
+    // A plausible accusation is still refuted, one above it.
+    core.receive('peer', { type: 'gossip', updates: [suspect('me', mine + 10, 'peer')] })
+    expect(core.incarnation()).toBe(mine + 11)
+  })
+
+  it('answers push-pull requests from one peer at most once per probe interval', () => {
+    const sent: Array<[string, SwimMessage]> = []
+    const { core, clock } = make(sent)
+    core.start()
+    const request: SwimMessage = { type: 'push-pull', join: true, reply: true, members: [alive('peer', 1)] }
+    for (let i = 0; i < 5; i++) core.receive('peer', request)
+    const replies = (): number => sent.filter(([to, m]) => to === 'peer' && m.type === 'push-pull').length
+    expect(replies()).toBe(1)
+    clock.advance(core.config.probeIntervalMs)
+    core.receive('peer', request)
+    expect(replies()).toBe(2)
+  })
+
   it('answers a ping meant for it, and not one meant for another id', () => {
     const sent: Array<[string, SwimMessage]> = []
     const { core } = make(sent)

@@ -65,6 +65,13 @@ describe('SWIM frame codec', () => {
     expect(() => decodeSwimMessage(encodeSwimMessage({ type: 'gossip', updates: [longId] }))).toThrow(MalformedGossipError)
     const unsigned = { ...randomUpdate(random), signature: new Uint8Array(0) }
     expect(() => decodeSwimMessage(encodeSwimMessage({ type: 'gossip', updates: [unsigned] }))).toThrow(MalformedGossipError)
+    // Whatever the core lets a node claim, the wire carries (else its honest sender is penalised).
+    const rich: MembershipUpdate = {
+      type: 'alive', member: PEER, incarnation: 1, signature: new Uint8Array(64),
+      addresses: Array.from({ length: SWIM_LIMITS.addresses }, (_, i) => `/dns4/host-${i}.example/tcp/443/tls/ws/${'c'.repeat(SWIM_LIMITS.addressLength - 40)}`),
+      metadata: { region: 'r'.repeat(SWIM_LIMITS.stringLength), roles: Array.from({ length: SWIM_LIMITS.roles }, (_, i) => `role-${i}`), tags: Object.fromEntries(Array.from({ length: SWIM_LIMITS.tags }, (_, i) => [`k${i}`, 'v'.repeat(300)])) }
+    }
+    expect(decodeSwimMessage(encodeSwimMessage({ type: 'push-pull', join: false, reply: false, members: [rich] }))).toEqual({ type: 'push-pull', join: false, reply: false, members: [rich] })
     const huge = { ...randomUpdate(random), incarnation: Number.MAX_SAFE_INTEGER }
     expect(decodeSwimMessage(encodeSwimMessage({ type: 'gossip', updates: [huge] })).type).toBe('gossip')
   })

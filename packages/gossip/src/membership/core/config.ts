@@ -92,6 +92,9 @@ export const DEFAULT_MEMBERSHIP_CONFIG: Readonly<MembershipConfig> = Object.free
   maxMembers: 100_000
 })
 
+/** The largest `maxPiggyback`: the wire refuses more than 64 updates on a message other than a push-pull. */
+export const MAX_PIGGYBACK = 48
+
 /** Clusters up to this size push-pull at the configured interval (memberlist's pushPullScaleThreshold). */
 const PUSH_PULL_SCALE_THRESHOLD = 32
 
@@ -119,6 +122,8 @@ export function resolveMembershipConfig (overrides: Partial<MembershipConfig> = 
   if (config.probeTimeoutMs >= config.probeIntervalMs) {
     throw new InvalidConfigError(`membership.probeTimeoutMs (${config.probeTimeoutMs}) must be below probeIntervalMs (${config.probeIntervalMs}): the rest of the interval is the indirect probe window`)
   }
+  // The wire takes 64 updates per message; a few go ahead of the piggyback (a leave, a death notice).
+  if (config.maxPiggyback > MAX_PIGGYBACK) throw new InvalidConfigError(`membership.maxPiggyback must be <= ${MAX_PIGGYBACK}, got ${config.maxPiggyback}`)
   if (config.suspicionMaxTimeoutMult < 1) throw new InvalidConfigError(`membership.suspicionMaxTimeoutMult must be >= 1, got ${config.suspicionMaxTimeoutMult}`)
   if (!(config.quorumFraction >= 0 && config.quorumFraction < 1)) throw new InvalidConfigError(`membership.quorumFraction must be in [0, 1), got ${config.quorumFraction}`)
   return config

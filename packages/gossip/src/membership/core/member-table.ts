@@ -35,14 +35,25 @@ export function aliveWins (record: MemberRecord | undefined, claim: AliveUpdate)
   return record === undefined || claim.incarnation > record.incarnation
 }
 
+/**
+ * How far above the incarnation we know an accusation may claim to be. A member raises its own
+ * incarnation by one per refutation, so a claim far ahead is a lie meant to make the member
+ * refute at an incarnation near the integer limit, where its claims no longer fit the wire.
+ */
+export const MAX_INCARNATION_LEAD = 2 ** 20
+
+function implausible (record: MemberRecord, incarnation: number): boolean {
+  return incarnation > record.incarnation + MAX_INCARNATION_LEAD
+}
+
 export function judgeSuspect (record: MemberRecord | undefined, claim: Pick<SuspectUpdate, 'incarnation'>): SuspectOutcome {
-  if (record === undefined || isTombstone(record.state) || claim.incarnation < record.incarnation) return 'ignore'
+  if (record === undefined || isTombstone(record.state) || claim.incarnation < record.incarnation || implausible(record, claim.incarnation)) return 'ignore'
   if (record.state === 'suspect' && claim.incarnation === record.incarnation) return 'confirm'
   return 'suspect'
 }
 
 export function judgeDead (record: MemberRecord | undefined, claim: DeadUpdate): DeadOutcome {
-  if (record === undefined || claim.incarnation < record.incarnation) return 'ignore'
+  if (record === undefined || claim.incarnation < record.incarnation || implausible(record, claim.incarnation)) return 'ignore'
   const isLeave = claim.from === claim.member
   if (!isTombstone(record.state)) return isLeave ? 'left' : 'dead'
   if (record.state === 'dead' && isLeave) return 'left'

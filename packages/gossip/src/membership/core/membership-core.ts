@@ -101,6 +101,8 @@ export class MembershipCore {
   private readonly timers = new Map<string, TimerHandle>()
   private readonly restoredMembers: AliveUpdate[]
   private lifecycle: Lifecycle = 'idle'
+  /** When each peer last got a push-pull reply (see `mayReplyTo`). */
+  private readonly lastReplies = new Map<string, number>()
 
   constructor (init: MembershipCoreInit) {
     this.self = init.self
@@ -228,8 +230,9 @@ export class MembershipCore {
     this.dissemination.beginMessage()
     if (message.type === 'push-pull') {
       this.state.mergeState(validUpdates(message.members, 2 * this.config.maxMembers + 2))
-      // The reply carries our whole state, answers included.
-      if (message.reply) this.pushPull(from, false, false)
+      // The reply carries our whole state, answers included. A full state for a ten-byte
+      // request is an amplifier: one reply per peer per probe interval at most.
+      if (message.reply && this.mayReplyTo(from)) this.pushPull(from, false, false)
       else this.dissemination.sendAnswers(from)
       return
     }
@@ -309,6 +312,11 @@ export class MembershipCore {
     if (member !== this.self && state !== undefined && isReachable(state)) this.order.expedite(member)
   }
 
+  /** Whether the core runs (started, and neither leaving, left nor stopped): `join` needs it. */
+  isRunning (): boolean {
+    return this.lifecycle === 'running'
+  }
+
   /** Subscribe to events; returns the function that unsubscribes. */
   onEvent (listener: MembershipEventListener): () => void {
     this.listeners.add(listener)
@@ -367,6 +375,17 @@ export class MembershipCore {
   }
 
   // ---- helpers ----
+
+  /** Whether `peer` may have a push-pull reply now; remembers at most `maxMembers` peers. */
+  private mayReplyTo (peer: string): boolean {
+    const now = this.clock.now()
+    const last = this.lastReplies.get(peer)
+    if (last !== undefined && now - last < this.config.probeIntervalMs) return false
+    this.lastReplies.delete(peer)
+    this.lastReplies.set(peer, now)
+    if (this.lastReplies.size > this.config.maxMembers) this.lastReplies.delete(this.lastReplies.keys().next().value as string)
+    return true
+  }
 
   private pushPull (to: string, join: boolean, reply = true): void {
     this.sendMessage(to, { type: 'push-pull', join, reply, members: this.state.stateClaims() })

@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '@meshwork/core-mesh'
 import { expectedConfirmations, suspicionTimeoutsMs, type MembershipConfig } from './config.js'
 import type { MembershipEvent } from './events.js'
-import { aliveWins, copyMetadata, isTombstone, judgeDead, judgeSuspect, MemberTable, outranks, sameContent, toMemberInfo, type MemberRecord } from './member-table.js'
+import { aliveWins, copyMetadata, isTombstone, judgeDead, judgeSuspect, MAX_INCARNATION_LEAD, MemberTable, outranks, sameContent, toMemberInfo, type MemberRecord } from './member-table.js'
 import type { AliveUpdate, DeadUpdate, MemberMetadata, MembershipUpdate, SuspectUpdate, UnsignedUpdate, UpdateSigner } from './messages.js'
 import { Suspicion } from './suspicion.js'
 
@@ -284,7 +284,7 @@ export class MembershipState {
    * small retransmit limit does happen, would declare us dead.
    */
   private accusedSelf (claim: SuspectUpdate | DeadUpdate): void {
-    if (this.leaving) return
+    if (this.leaving || claim.incarnation > this.selfRecord.incarnation + MAX_INCARNATION_LEAD) return
     if (claim.incarnation >= this.selfRecord.incarnation) {
       this.refute(claim.incarnation, true)
     } else {
