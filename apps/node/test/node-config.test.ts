@@ -335,7 +335,7 @@ describe('loadNodeConfig validation', () => {
     { why: 'a tag key with "=" in the file', layers: { file: { gossip: { tags: { 'a=b': 'c' } } } }, names: ['gossip.tags', 'must not contain "="'] },
     { why: 'a tag value that is not a string', layers: { file: { gossip: { tags: { rack: 1 } } } }, names: ['gossip.tags', 'expected an object of strings'] },
     { why: 'an empty region', layers: { file: { gossip: { region: '' } } }, names: ['gossip.region', 'must not be empty', 'config file'] },
-    { why: 'a region longer than SWIM carries', layers: { argv: ['--region', 'r'.repeat(257)] }, names: ['gossip.region', 'longer than 256 characters', 'flag --region'] },
+    { why: 'a region longer than SWIM carries', layers: { argv: ['--region', 'r'.repeat(1025)] }, names: ['gossip.region', 'longer than 1024 characters', 'flag --region'] },
     { why: 'more roles than SWIM carries', layers: { env: { MESHWORK_ROLES: Array.from({ length: 33 }, (_, i) => `r${i}`).join(',') } }, names: ['gossip.roles', 'at most 32 roles', 'MESHWORK_ROLES'] },
     { why: 'an unknown field in the gossip section', layers: { file: { gossip: { fanout: 3 } } }, names: ['gossip.fanout', 'unknown field'] },
     { why: 'a file that is not an object', layers: { file: [1, 2] }, names: ['must hold a JSON object'] }
