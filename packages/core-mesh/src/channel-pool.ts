@@ -38,9 +38,16 @@ export class ChannelPool {
     }
   }
 
-  /** Drop the channel to `peer` (it disconnected); the next send opens a new one. */
-  forget (peer: PeerIdString): void {
+  /**
+   * Drop the channel to `peer` (it disconnected, or left the view); the next send opens a new
+   * one. The dropped channel is aborted (once its opening resolves, if it is still opening):
+   * nothing else holds it, so `closeAll` would never reach it and its stream would linger.
+   */
+  forget (peer: PeerIdString, reason = 'peer forgotten'): void {
+    const pending = this.channels.get(peer)
+    if (pending === undefined) return
     this.channels.delete(peer)
+    pending.then(channel => { channel.abort(new Error(reason)) }, () => {})
   }
 
   /** Abort every pooled channel. */

@@ -1,9 +1,12 @@
 import type { Clock } from './interfaces/clock.js'
 
 /**
- * A token bucket: `ratePerSecond` tokens accrue up to `burst`. `delayFor(cost)` takes the
- * tokens and answers how long the caller must wait before the spend is within budget
- * (0 when it already is), so a reader can pause instead of dropping.
+ * A token bucket: `ratePerSecond` tokens accrue up to `burst`. Two ways to spend:
+ * - `delayFor(cost)` always takes the tokens (the balance may go negative) and answers how long
+ *   the caller must wait before the spend is within budget (0 when it already is), so a reader
+ *   can pause instead of dropping.
+ * - `tryTake(cost)` takes them only when they are there, for callers that refuse instead of
+ *   waiting: a refused spend costs nothing, so a refused sender is not locked out for longer.
  */
 export class TokenBucket {
   private tokens: number
@@ -15,11 +18,23 @@ export class TokenBucket {
   }
 
   delayFor (cost: number): number {
+    this.refill()
+    this.tokens -= cost
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.ratePerSecond) * 1000
+  }
+
+  /** Take `cost` tokens if the bucket holds that many; otherwise take nothing. */
+  tryTake (cost: number): boolean {
+    this.refill()
+    if (this.tokens < cost) return false
+    this.tokens -= cost
+    return true
+  }
+
+  private refill (): void {
     const now = this.clock.now()
     this.tokens = Math.min(this.burst, this.tokens + (now - this.updatedAt) * this.ratePerSecond / 1000)
     this.updatedAt = now
-    this.tokens -= cost
-    return this.tokens >= 0 ? 0 : (-this.tokens / this.ratePerSecond) * 1000
   }
 }
 

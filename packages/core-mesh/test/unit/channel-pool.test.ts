@@ -55,6 +55,36 @@ describe('channel pool', () => {
     expect(opened[0].frames).toEqual(['y'])
   })
 
+  it('forget aborts the dropped channel, so a flapping peer leaves no orphaned stream', async () => {
+    const { host, opened } = fakeHost()
+    const pool = new ChannelPool(host, '/p')
+    await pool.send('a', utf8('x'))
+    pool.forget('a')
+    await Promise.resolve()
+    expect(opened[0].closed).toBe(true)
+    await pool.send('a', utf8('y'))
+    expect(opened).toHaveLength(2)
+    expect(opened[1]).toEqual({ frames: ['y'], closed: false })
+    await pool.closeAll('stopping')
+    expect(opened.map(o => o.closed)).toEqual([true, true])
+  })
+
+  it('forget during the opening aborts the channel once it opens', async () => {
+    const { host, opened } = fakeHost()
+    let open: () => void = () => {}
+    const gate = new Promise<void>(resolve => { open = resolve })
+    const gated = { ...host, openChannel: async (peer: string) => { await gate; return await host.openChannel(peer) } } as unknown as typeof host
+    const pool = new ChannelPool(gated, '/p')
+    const sending = pool.send('a', utf8('x'))
+    pool.forget('a')
+    pool.forget('a')
+    open()
+    await sending.catch(() => {})
+    await new Promise(resolve => setImmediate(resolve))
+    expect(opened).toHaveLength(1)
+    expect(opened[0].closed).toBe(true)
+  })
+
   it('closeAll aborts every pooled channel', async () => {
     const { host, opened } = fakeHost()
     const pool = new ChannelPool(host, '/p')

@@ -48,6 +48,24 @@ export interface PlumtreeConfig {
   /** Most missing message ids tracked at once (further announcements are ignored). */
   maxMissingMessages: number
   /**
+   * Most missing message ids one announcer may have us track at once (its further
+   * announcements of ids we lack are ignored), so that one peer announcing made-up ids cannot
+   * fill `maxMissingMessages` and crowd out the repairs of real losses.
+   */
+  maxMissingPerAnnouncer: number
+  /**
+   * Most payloads sent in answer to one GRAFT (the first ids it lists that we hold); a GRAFT
+   * listing more is answered in part, and the requester asks again for the rest. Bounds what
+   * one small frame can make us send. The node's own GRAFTs ask for at most this many ids.
+   */
+  maxServedPerGraft: number
+  /**
+   * A message is sent to a given peer in answer to its GRAFTs at most once per this many ms:
+   * repeating a GRAFT cannot multiply the payloads. Keep it below the requesters'
+   * `graftTimeoutMs`, so that a retry after a lost answer is served.
+   */
+  graftServeWindowMs: number
+  /**
    * Most ids in one IHAVE (a longer batch is split) or GRAFT (the rest wait for the next
    * timer). Peers refuse frames with more than 1024, so the node caps it there.
    */
@@ -67,6 +85,9 @@ export const DEFAULT_PLUMTREE_CONFIG: Readonly<PlumtreeConfig> = Object.freeze({
   seenTtlMs: 180_000,
   maxCachedMessages: 65_536,
   maxMissingMessages: 4_096,
+  maxMissingPerAnnouncer: 1_024,
+  maxServedPerGraft: 32,
+  graftServeWindowMs: 250,
   maxIdsPerFrame: 512
 })
 
@@ -80,11 +101,12 @@ export function resolvePlumtreeConfig (config: Partial<PlumtreeConfig> = {}): Pl
     const value = resolved[key]
     if (!(Number.isFinite(value) && value >= min)) throw new RangeError(`plumtree ${key} must be a number >= ${min}, got ${String(value)}`)
   }
-  for (const key of ['eagerFanout', 'lazyFanout', 'announceRounds', 'maxGraftAttempts', 'maxCachedMessages', 'maxMissingMessages', 'maxIdsPerFrame'] as const) {
+  for (const key of ['eagerFanout', 'lazyFanout', 'announceRounds', 'maxGraftAttempts', 'maxCachedMessages', 'maxMissingMessages', 'maxMissingPerAnnouncer', 'maxServedPerGraft', 'maxIdsPerFrame'] as const) {
     atLeast(key, 1)
     if (!Number.isInteger(resolved[key])) throw new RangeError(`plumtree ${key} must be an integer, got ${resolved[key]}`)
   }
   for (const key of ['lazyIntervalMs', 'ihaveTimeoutMs', 'graftTimeoutMs', 'payloadTtlMs', 'seenTtlMs'] as const) atLeast(key, 1)
+  atLeast('graftServeWindowMs', 0)
   atLeast('optimizationThreshold', 0)
   if (resolved.seenTtlMs < resolved.payloadTtlMs) throw new RangeError('plumtree seenTtlMs must be >= payloadTtlMs')
   return resolved

@@ -26,6 +26,8 @@ export interface MissingMessagesInit {
   graftTimeoutMs: number
   maxGrafts: number
   maxEntries: number
+  /** Most entries one peer may be an announcer of; its further announcements are ignored. */
+  maxPerAnnouncer: number
   /** Most ids in one GRAFT. */
   maxIdsPerGraft: number
   /** Ask `peer` for the messages `ids` (send it a GRAFT). Must not throw. */
@@ -47,19 +49,25 @@ export interface MissingMessagesInit {
  */
 export class MissingMessages {
   private readonly entries = new Map<string, MissingEntry>()
+  /** Per peer, how many entries list it as an announcer. */
+  private readonly perAnnouncer = new Map<string, number>()
 
   constructor (private readonly init: MissingMessagesInit) {}
 
   /** `peer` has message `id`, which it received at hop count `round`. */
   announce (id: string, peer: string, round: number): void {
     let entry = this.entries.get(id)
+    if (entry?.announcers.some(a => a.peer === peer) === true) return
+    const count = this.perAnnouncer.get(peer) ?? 0
+    if (count >= this.init.maxPerAnnouncer) return
     if (entry === undefined) {
       if (this.entries.size >= this.init.maxEntries) return
       const wait = this.init.ihaveTimeoutMs * (1 + IHAVE_TIMEOUT_SPREAD * this.init.random.next())
       entry = { announcers: [], grafts: 0, timer: this.init.clock.setTimeout(() => { this.expire(id) }, wait) }
       this.entries.set(id, entry)
     }
-    if (!entry.announcers.some(a => a.peer === peer)) entry.announcers.push({ peer, round })
+    entry.announcers.push({ peer, round })
+    this.perAnnouncer.set(peer, count + 1)
   }
 
   /** The message arrived: stop waiting for it. Returns who had announced it. */
@@ -67,16 +75,22 @@ export class MissingMessages {
     const entry = this.entries.get(id)
     if (entry === undefined) return []
     this.init.clock.clearTimeout(entry.timer)
-    this.entries.delete(id)
+    this.drop(id, entry)
     return entry.announcers
   }
 
   /** `peer` left: it will not answer a GRAFT. */
   removePeer (peer: string): void {
+    if (!this.perAnnouncer.delete(peer)) return
     for (const entry of this.entries.values()) {
       const index = entry.announcers.findIndex(a => a.peer === peer)
       if (index >= 0) entry.announcers.splice(index, 1)
     }
+  }
+
+  /** How many missing messages `peer` is an announcer of. */
+  announcedBy (peer: string): number {
+    return this.perAnnouncer.get(peer) ?? 0
   }
 
   has (id: string): boolean {
@@ -90,6 +104,16 @@ export class MissingMessages {
   stop (): void {
     for (const entry of this.entries.values()) this.init.clock.clearTimeout(entry.timer)
     this.entries.clear()
+    this.perAnnouncer.clear()
+  }
+
+  private drop (id: string, entry: MissingEntry): void {
+    this.entries.delete(id)
+    for (const { peer } of entry.announcers) {
+      const count = (this.perAnnouncer.get(peer) ?? 0) - 1
+      if (count > 0) this.perAnnouncer.set(peer, count)
+      else this.perAnnouncer.delete(peer)
+    }
   }
 
   private expire (id: string): void {
@@ -97,7 +121,7 @@ export class MissingMessages {
     if (entry === undefined) return
     const next = entry.announcers[0]
     if (next === undefined || entry.grafts >= this.init.maxGrafts) {
-      this.entries.delete(id)
+      this.drop(id, entry)
       return
     }
     // The id whose timer fired comes first, so that the cap never leaves it out.

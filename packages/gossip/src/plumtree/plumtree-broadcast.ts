@@ -114,8 +114,8 @@ export class PlumtreeBroadcast implements Broadcast {
   private unsubscribe: (() => void) | undefined
   /** The envelope being handed to the core, so that delivery need not decode it again. */
   private current: { id: string, envelope: SignedEnvelope } | undefined
-  /** While `broadcast` runs: the first-hop sends, which it waits for. */
-  private firstHops: Array<Promise<void>> | undefined
+  /** While `broadcast` runs: the first-hop sends, which it waits for, and its caller's signal. */
+  private firstHops: { sends: Array<Promise<void>>, signal: AbortSignal | undefined } | undefined
   private viewSource: 'membership' | 'connected-peers' | 'custom' | undefined
 
   constructor (private readonly components: PlumtreeBroadcastComponents, private readonly init: PlumtreeBroadcastInit = {}) {
@@ -174,20 +174,28 @@ export class PlumtreeBroadcast implements Broadcast {
     return () => { this.handlers.delete(handler) }
   }
 
-  /** Seal `data`, push it to the eager peers and resolve once it is handed to them. */
+  /**
+   * Seal `data`, push it to the eager peers and resolve once it is handed to them.
+   *
+   * Rejects with `OriginRateLimitedError` (nothing sent) when this node publishes faster than
+   * the pipeline's origin rate, which peers apply to it too. Aborting `options.signal` rejects
+   * at once with the signal's reason and gives up the first-hop sends still waiting; the
+   * message is already in the tree by then (lazy peers hear of it and can pull it).
+   */
   async broadcast (data: Uint8Array, options?: AbortOptions): Promise<Uint8Array> {
-    options?.signal?.throwIfAborted()
+    const signal = options?.signal
+    signal?.throwIfAborted()
     const { core, pipeline } = this
     if (core === undefined || pipeline === undefined) throw new NotStartedError('plumtree broadcast is not started')
     const { bytes, id } = pipeline.seal(this.topic, data)
-    const firstHops: Array<Promise<void>> = []
+    const firstHops = { sends: [] as Array<Promise<void>>, signal }
     this.firstHops = firstHops
     try {
       core.broadcast(id, bytes)
     } finally {
       this.firstHops = undefined
     }
-    await Promise.all(firstHops)
+    await untilAborted(Promise.all(firstHops.sends), signal)
     return uint8ArrayFromString(id)
   }
 
@@ -199,7 +207,7 @@ export class PlumtreeBroadcast implements Broadcast {
   /** The tree as this node sees it; zeros before `start`. */
   stats (): PlumtreeBroadcastStats {
     const core = this.core
-    if (core === undefined) return { gossipReceived: 0, duplicates: 0, delivered: 0, prunesSent: 0, repairGrafts: 0, optimizations: 0, eagerPeers: 0, lazyPeers: 0 }
+    if (core === undefined) return { gossipReceived: 0, duplicates: 0, delivered: 0, prunesSent: 0, repairGrafts: 0, graftPayloadsServed: 0, ignoredFromNonMembers: 0, optimizations: 0, eagerPeers: 0, lazyPeers: 0 }
     return { ...core.stats, eagerPeers: core.eagerPeers().length, lazyPeers: core.lazyPeers().length }
   }
 
@@ -297,13 +305,14 @@ export class PlumtreeBroadcast implements Broadcast {
   }
 
   private send (to: string, message: PlumtreeMessage, relayedFrom: string | undefined): void {
-    const sent = this.pool.send(to, encodePlumtreeMessage(message)).then(
+    const firstHops = this.firstHops
+    const sent = this.pool.send(to, encodePlumtreeMessage(message), { signal: firstHops?.signal }).then(
       () => {
         if (message.type === 'gossip' && relayedFrom !== undefined) this.observeForward(message.id, message.origin, relayedFrom, to, message.payload.byteLength)
       },
       (err: Error) => { this.log.debug({ remote: to, type: message.type, err: err.message }, 'plumtree send failed') }
     )
-    this.firstHops?.push(sent)
+    firstHops?.sends.push(sent)
   }
 
   private observeForward (id: string, origin: string, from: string, to: string, bytes: number): void {
@@ -312,6 +321,22 @@ export class PlumtreeBroadcast implements Broadcast {
     } catch (err) {
       this.log.warn({ err }, 'relay observer threw')
     }
+  }
+}
+
+/** `work`, or the reason of `signal` as soon as it aborts, whichever comes first. */
+async function untilAborted<T> (work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return await work
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => { reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([work, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort as () => void)
   }
 }
 

@@ -27,6 +27,15 @@
  *   own choosing (at start, or as its first peers appear), each announced to the peer by an
  *   empty GRAFT so the link is kept at both ends. Peers that join later are lazy. When an eager
  *   peer leaves, a random lazy peer is grafted in its place, so churn does not strand subtrees.
+ * - Neighbours come from the membership view only: the eager and lazy sets only ever hold
+ *   current members, and control frames (GRAFT, PRUNE, IHAVE) from anyone else are ignored,
+ *   since nothing would ever remove such a peer again. A GOSSIP from outside the view (an
+ *   outsider's broadcast, a late copy from a departed member) is still delivered and pushed on,
+ *   but its sender does not become a neighbour.
+ * - What others can make us do is bounded: a GRAFT is answered with at most
+ *   `maxServedPerGraft` payloads, each sent to a given peer at most once per
+ *   `graftServeWindowMs`; one announcer has at most `maxMissingPerAnnouncer` missing messages
+ *   tracked.
  *
  * The core trusts the ids and origins the host gives it: the host validates payloads (and
  * derives the id from them) before calling `receive` with a GOSSIP.
@@ -39,8 +48,8 @@ import type { GossipMessage, PlumtreeDelivery, PlumtreeMessage } from './message
 import { MissingMessages, type Announcer } from './missing-messages.js'
 import { sampleOf } from './peer-sample.js'
 
-/** Departed peers remembered at most. */
-const MAX_DEPARTED = 4096
+/** (peer, message) pairs remembered as recently served to a GRAFT, at most (oldest forgotten first). */
+const MAX_SERVED_REMEMBERED = 16_384
 
 export interface PlumtreeCoreInit {
   /** This node's id. */
@@ -70,6 +79,10 @@ export interface PlumtreeStats {
   prunesSent: number
   /** GRAFTs sent to fetch a missing message (repairs). */
   repairGrafts: number
+  /** Payloads sent in answer to GRAFTs. */
+  graftPayloadsServed: number
+  /** Control frames (GRAFT, PRUNE, IHAVE) ignored because their sender is not a member. */
+  ignoredFromNonMembers: number
   /** Parent switches made by the hop-count optimisation. */
   optimizations: number
 }
@@ -83,15 +96,17 @@ export class PlumtreeCore {
   private readonly cache: MessageCache
   private readonly missing: MissingMessages
   private readonly lazyQueue: LazyQueue
+  /** The view's members other than this node: the only peers that may be neighbours. */
+  private readonly members = new Set<string>()
   /**
-   * Peers the view reported gone, until it reports them back: a late message from one must not
-   * make it a neighbour again (nothing would ever remove it). Oldest forgotten first.
+   * When each `<peer> <id>` pair was last served in answer to a GRAFT, oldest first (entries
+   * are re-inserted when served again, so insertion order is time order).
    */
-  private readonly departed = new Set<string>()
+  private readonly served = new Map<string, number>()
   /** Eager links this node opened on its own initiative, toward `eagerFanout`. */
   private seededLinks = 0
   private stopped = false
-  private readonly counters: PlumtreeStats = { gossipReceived: 0, duplicates: 0, delivered: 0, prunesSent: 0, repairGrafts: 0, optimizations: 0 }
+  private readonly counters: PlumtreeStats = { gossipReceived: 0, duplicates: 0, delivered: 0, prunesSent: 0, repairGrafts: 0, graftPayloadsServed: 0, ignoredFromNonMembers: 0, optimizations: 0 }
 
   constructor (private readonly init: PlumtreeCoreInit) {
     this.config = resolvePlumtreeConfig(init.config)
@@ -110,7 +125,9 @@ export class PlumtreeCore {
       graftTimeoutMs: this.config.graftTimeoutMs,
       maxGrafts: this.config.maxGraftAttempts,
       maxEntries: this.config.maxMissingMessages,
-      maxIdsPerGraft: this.config.maxIdsPerFrame,
+      maxPerAnnouncer: this.config.maxMissingPerAnnouncer,
+      // Ask for no more than peers (with our config) serve per GRAFT.
+      maxIdsPerGraft: Math.min(this.config.maxIdsPerFrame, this.config.maxServedPerGraft),
       graft: (peer, ids) => { this.repair(peer, ids) }
     })
     this.lazyQueue = new LazyQueue({
@@ -145,6 +162,11 @@ export class PlumtreeCore {
     return this.missing.size
   }
 
+  /** Whether `peer` is a member of the view, as last reported by `membersChanged`. */
+  isMember (peer: string): boolean {
+    return this.members.has(peer)
+  }
+
   /**
    * The membership view changed. Departed peers leave both sets (an eager one is replaced by a
    * random lazy peer); joined peers are lazy, except while this node has opened fewer than
@@ -155,15 +177,16 @@ export class PlumtreeCore {
     let eagerLost = 0
     for (const peer of change.left ?? []) {
       if (peer === this.self) continue
+      this.members.delete(peer)
       if (this.eager.delete(peer)) eagerLost++
       this.lazy.delete(peer)
       this.missing.removePeer(peer)
-      this.departed.add(peer)
-      if (this.departed.size > MAX_DEPARTED) this.departed.delete(this.departed.values().next().value as string)
     }
-    for (const peer of change.joined ?? []) this.departed.delete(peer)
-    const fresh = (change.joined ?? []).filter(peer => peer !== this.self && !this.eager.has(peer) && !this.lazy.has(peer))
-    for (const peer of fresh) this.lazy.add(peer)
+    const fresh = (change.joined ?? []).filter(peer => peer !== this.self && !this.members.has(peer))
+    for (const peer of fresh) {
+      this.members.add(peer)
+      this.lazy.add(peer)
+    }
     // The first peers a node meets seed the tree; later ones are lazy until the tree needs them.
     const seeds = Math.min(this.config.eagerFanout - this.seededLinks, fresh.length)
     if (seeds > 0) {
@@ -187,9 +210,12 @@ export class PlumtreeCore {
   /** A message from neighbour `from`. A GOSSIP must have been validated by the host. */
   receive (from: string, message: PlumtreeMessage): void {
     if (this.stopped || from === this.self) return
-    if (this.departed.has(from)) {
+    if (!this.members.has(from)) {
       // Still worth delivering (the host validated it), but the sender is no neighbour.
-      if (message.type !== 'gossip') return
+      if (message.type !== 'gossip') {
+        this.counters.ignoredFromNonMembers++
+        return
+      }
       this.counters.gossipReceived++
       if (this.cache.has(message.id)) this.counters.duplicates++
       else this.accept(from, message)
@@ -259,13 +285,36 @@ export class PlumtreeCore {
     }
   }
 
+  /**
+   * `from` joins the eager set and gets the payloads it asks for that we hold: at most
+   * `maxServedPerGraft` of them, skipping any it was sent in answer to a GRAFT within the last
+   * `graftServeWindowMs`.
+   */
   private onGraft (from: string, ids: readonly string[]): void {
     this.moveToEager(from)
+    if (ids.length === 0) return
+    const now = this.init.clock.now()
+    this.forgetServedBefore(now - this.config.graftServeWindowMs)
+    let served = 0
     for (const id of ids) {
+      if (served === this.config.maxServedPerGraft) break
       const entry = this.cache.get(id)
       if (entry?.payload === undefined) continue
+      const key = `${from} ${id}`
+      if (this.served.has(key)) continue
+      this.served.set(key, now)
+      if (this.served.size > MAX_SERVED_REMEMBERED) this.served.delete(this.served.keys().next().value as string)
+      served++
+      this.counters.graftPayloadsServed++
       const gossip: GossipMessage = { type: 'gossip', id, origin: entry.origin, round: entry.hops, payload: entry.payload, grafted: true }
       this.init.send(from, gossip, entry.parent)
+    }
+  }
+
+  private forgetServedBefore (time: number): void {
+    for (const [key, at] of this.served) {
+      if (at > time) break
+      this.served.delete(key)
     }
   }
 
@@ -316,12 +365,15 @@ export class PlumtreeCore {
     this.init.send(peer, { type: 'graft', ids: [] })
   }
 
+  /** Only members are ever neighbours (a non-member would never be removed again). */
   private moveToEager (peer: string): void {
+    if (!this.members.has(peer)) return
     this.lazy.delete(peer)
     this.eager.add(peer)
   }
 
   private moveToLazy (peer: string): void {
+    if (!this.members.has(peer)) return
     this.eager.delete(peer)
     this.lazy.add(peer)
   }

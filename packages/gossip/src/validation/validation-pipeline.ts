@@ -92,12 +92,23 @@ export class ValidationPipeline {
   /**
    * Sign a message of ours. Sequence numbers start from the wall clock in microseconds, so
    * they keep increasing across restarts without being stored.
+   *
+   * Our own messages count against our origin rate first, with the same budget receivers
+   * apply to us (when they run the same options): a node publishing faster than that would
+   * have its messages refused everywhere and be charged for them by its neighbours. Over
+   * budget, `seal` throws {@link OriginRateLimitedError} (origin: this node, `penalise: false`)
+   * and nothing is signed; the caller slows down and retries. A payload over
+   * `maxMessageBytes` throws {@link MessageTooLargeError} before costing a token (one that
+   * fits only without its envelope costs one).
    */
   seal (topic: string, payload: Uint8Array): { envelope: SignedEnvelope, bytes: Uint8Array, id: string } {
+    const self = this.init.signer.peerId
+    this.checkSize(payload.byteLength)
+    if (!this.bucketOf(self).tryTake(1)) throw new OriginRateLimitedError(self, false)
     const timestamp = Math.floor(this.wallClock())
     const seqno = this.lastSeqno >= BigInt(timestamp) * 1000n ? this.lastSeqno + 1n : BigInt(timestamp) * 1000n
     this.lastSeqno = seqno
-    const envelope = sealEnvelope(this.init.signer, { origin: this.init.signer.peerId, seqno, timestamp: BigInt(timestamp), topic, payload: payload as Uint8Array<ArrayBuffer> })
+    const envelope = sealEnvelope(this.init.signer, { origin: self, seqno, timestamp: BigInt(timestamp), topic, payload: payload as Uint8Array<ArrayBuffer> })
     const bytes = encodeEnvelope(envelope)
     this.checkSize(bytes.byteLength)
     return { envelope, bytes, id: envelopeId(envelope) }
@@ -150,10 +161,17 @@ export class ValidationPipeline {
   }
 
   /**
-   * One token per first-seen message of `origin`. An origin over its budget stays refused
-   * until it slows down enough to earn the debt back.
+   * One token per first-seen message of `origin`, taken only when the message is accepted: a
+   * refused message costs nothing, so an origin over its budget is let through again as soon
+   * as it has earned one token back. Callers skip this for copies of an id they already
+   * accepted (see {@link CheckOptions.isDuplicate}): repairs of a message are not new messages.
    */
   checkRate (origin: string, from: string): void {
+    if (!this.bucketOf(origin).tryTake(1)) throw new OriginRateLimitedError(origin, origin === from)
+  }
+
+  /** The rate bucket of `origin`, made on first use; the least recently used is forgotten first. */
+  private bucketOf (origin: string): TokenBucket {
     let bucket = this.buckets.get(origin)
     if (bucket === undefined) {
       bucket = new TokenBucket(this.ratePerSecond, this.burst, this.init.clock)
@@ -162,7 +180,7 @@ export class ValidationPipeline {
       this.buckets.delete(origin)
     }
     this.buckets.set(origin, bucket)
-    if (bucket.delayFor(1) > 0) throw new OriginRateLimitedError(origin, origin === from)
+    return bucket
   }
 
   /** Charge `from` for `error` when it is at fault (see {@link MessageValidationError.penalise}). */

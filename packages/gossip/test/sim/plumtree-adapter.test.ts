@@ -72,6 +72,8 @@ class MemoryChannel implements Channel {
 /** Fully connected in-memory hosts: the ChannelHost and the events of each node. */
 class MemoryMesh {
   readonly hosts = new Map<string, MemoryHost>()
+  /** Peers whose channels never finish opening (until the opener's signal aborts). */
+  readonly stalled = new Set<string>()
 
   host (id: string): MemoryHost {
     const host = new MemoryHost(id, this)
@@ -93,6 +95,11 @@ class MemoryHost implements ChannelHost {
 
   async openChannel (peer: string, options?: OpenChannelOptions): Promise<Channel> {
     const protocol = options?.protocol ?? 'core'
+    if (this.mesh.stalled.has(peer)) {
+      return await new Promise<Channel>((_resolve, reject) => {
+        options?.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }, { once: true })
+      })
+    }
     const handler = this.mesh.hosts.get(peer)?.handlers.get(protocol)
     if (handler === undefined) throw new Error(`${peer} does not handle ${protocol}`)
     const local = new MemoryChannel(peer, protocol, 'outbound')
@@ -117,8 +124,9 @@ interface TestNode {
   forwards: ForwardRecord[]
 }
 
-async function startNodes (count: number, init: PlumtreeBroadcastInit = {}): Promise<TestNode[]> {
+async function startNodes (count: number, init: PlumtreeBroadcastInit = {}, stalled: string[] = []): Promise<TestNode[]> {
   const mesh = new MemoryMesh()
+  for (const peer of stalled) mesh.stalled.add(peer)
   const clock = new VirtualClock()
   const nodes: TestNode[] = []
   for (let i = 0; i < count; i++) {
@@ -210,6 +218,32 @@ describe('PlumtreeBroadcast (in-memory channels)', () => {
     await eventually(() => victim.host.violations.length === 1, 'the victim reports the attacker')
     expect(victim.host.violations).toEqual([`${attacker.id} ${PLUMTREE_PROTOCOL} WrongTopicError`])
     expect(nodes.every(n => n.received.length === 0)).toBe(true)
+  })
+
+  it('refuses to broadcast faster than the origin rate peers allow, so an honest fast node is never charged', async () => {
+    const nodes = await startNodes(3, { validation: { originRatePerSecond: 1, originBurst: 2 } })
+    await nodes[0].broadcast.broadcast(utf8('one'))
+    await nodes[0].broadcast.broadcast(utf8('two'))
+    await expect(nodes[0].broadcast.broadcast(utf8('three'))).rejects.toMatchObject({ name: 'OriginRateLimitedError', origin: 'peer0', penalise: false })
+    await eventually(() => nodes.slice(1).every(n => n.received.length === 2), 'both messages reach everyone')
+    // Give a refused third message (were it sent) time to arrive and be judged.
+    await new Promise(resolve => setTimeout(resolve, 20))
+    expect(nodes.flatMap(n => n.host.violations)).toEqual([])
+    expect(nodes.slice(1).map(n => n.received.map(m => text(m.data)))).toEqual([['one', 'two'], ['one', 'two']])
+  })
+
+  it('broadcast rejects promptly with the signal\'s reason when aborted while a first hop is stuck', async () => {
+    const [node] = await startNodes(2, {}, ['peer1'])
+    const controller = new AbortController()
+    const sending = node.broadcast.broadcast(utf8('stuck'), { signal: controller.signal })
+    const reason = new Error('caller gave up')
+    setTimeout(() => { controller.abort(reason) }, 10)
+    const outcome = await Promise.race([
+      sending.then(() => 'resolved', (err: unknown) => err),
+      new Promise(resolve => setTimeout(() => { resolve('still waiting') }, 1_000))
+    ])
+    expect(outcome).toBe(reason)
+    await expect(node.broadcast.broadcast(utf8('late'), { signal: controller.signal })).rejects.toBe(reason)
   })
 
   it('stop closes its channels and refuses new broadcasts', async () => {

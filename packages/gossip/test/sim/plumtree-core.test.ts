@@ -66,6 +66,7 @@ describe('PlumtreeCore', () => {
 
   it('delivers the first copy once and pushes it to eager peers but the sender and the origin', () => {
     bench.core.membersChanged({ joined: ['a', 'b'] })
+    bench.core.membersChanged({ joined: ['c', 'o'] })
     bench.core.receive('c', { type: 'graft', ids: [] })
     bench.core.receive('o', { type: 'graft', ids: [] })
     bench.take()
@@ -77,6 +78,7 @@ describe('PlumtreeCore', () => {
 
   it('a duplicate prunes its sender, unless it came from our parent or was pulled by a GRAFT', () => {
     bench.core.membersChanged({ joined: ['a', 'b'] })
+    bench.core.membersChanged({ joined: ['c'] })
     bench.core.receive('c', { type: 'graft', ids: [] })
     bench.take()
     bench.core.receive('a', gossip('m1', 'o', 0))
@@ -212,6 +214,94 @@ describe('PlumtreeCore', () => {
     expect(bench.take()).toEqual(bench.core.eagerPeers().map(peer => `${peer} GOSSIP m1 round=0`).sort())
     expect(bench.delivered).toEqual([])
     expect(() => { bench.core.broadcast('m1', new Uint8Array([1])) }).toThrow(RangeError)
+  })
+
+  it('answers a GRAFT with at most maxServedPerGraft payloads, each sent to a peer once per graftServeWindowMs', () => {
+    bench = new Bench({ maxServedPerGraft: 3, graftServeWindowMs: 250 })
+    bench.core.membersChanged({ joined: ['a', 'b', 'c'] })
+    for (const id of ['m1', 'm2', 'm3', 'm4', 'm5']) bench.core.receive('a', gossip(id, 'o', 0))
+    bench.take()
+    const all = ['m1', 'm1', 'm2', 'unknown', 'm3', 'm4', 'm5']
+    bench.core.receive('c', { type: 'graft', ids: all })
+    expect(bench.takeOnly('GOSSIP')).toEqual(['c GOSSIP m1 round=1 grafted', 'c GOSSIP m2 round=1 grafted', 'c GOSSIP m3 round=1 grafted'])
+    // The same GRAFT again, at once: only what c was not sent yet.
+    bench.core.receive('c', { type: 'graft', ids: all })
+    expect(bench.takeOnly('GOSSIP')).toEqual(['c GOSSIP m4 round=1 grafted', 'c GOSSIP m5 round=1 grafted'])
+    bench.core.receive('c', { type: 'graft', ids: all })
+    expect(bench.takeOnly('GOSSIP')).toEqual([])
+    // Another peer is served on its own account.
+    bench.core.receive('b', { type: 'graft', ids: ['m1'] })
+    expect(bench.takeOnly('GOSSIP')).toEqual(['b GOSSIP m1 round=1 grafted'])
+    // After the window, a retry (the first answer was lost, say) is served again.
+    bench.clock.advance(250)
+    bench.core.receive('c', { type: 'graft', ids: ['m1'] })
+    expect(bench.takeOnly('GOSSIP')).toEqual(['c GOSSIP m1 round=1 grafted'])
+    expect(bench.core.stats.graftPayloadsServed).toBe(7)
+  })
+
+  it('with the defaults, a GRAFT listing 1024 cached ids is answered with 32 payloads', () => {
+    bench.core.membersChanged({ joined: ['a', 'b', 'c'] })
+    const ids = Array.from({ length: 1024 }, (_, i) => `m${i}`)
+    for (const id of ids) bench.core.receive('a', gossip(id, 'o', 0))
+    bench.take()
+    bench.core.receive('c', { type: 'graft', ids })
+    expect(bench.takeOnly('GOSSIP')).toHaveLength(32)
+  })
+
+  it('asks for at most maxServedPerGraft ids per GRAFT, as peers serve no more', () => {
+    bench = new Bench({ maxServedPerGraft: 2, ihaveTimeoutMs: 1_000, graftTimeoutMs: 10_000 })
+    bench.core.membersChanged({ joined: ['a', 'b', 'c'] })
+    bench.take()
+    bench.core.receive('c', { type: 'ihave', announcements: [{ id: 'm1', round: 0 }, { id: 'm2', round: 0 }, { id: 'm3', round: 0 }] })
+    bench.clock.advance(1_500)
+    const batches = bench.takeOnly('GRAFT').map(line => (/\[(.*)\]/.exec(line) as RegExpExecArray)[1].split(','))
+    expect(batches.map(ids => ids.length).sort()).toEqual([1, 2])
+  })
+
+  it('ignores GRAFT, PRUNE and IHAVE from peers outside the view, and delivers their GOSSIP without adopting them', () => {
+    bench.core.membersChanged({ joined: ['a', 'b', 'c'] })
+    bench.take()
+    const neighbours = (): string[] => [...bench.core.eagerPeers(), ...bench.core.lazyPeers()].sort()
+    bench.core.receive('x', { type: 'graft', ids: [] })
+    bench.core.receive('x', { type: 'ihave', announcements: [{ id: 'fake', round: 0 }] })
+    bench.core.receive('x', { type: 'prune' })
+    expect(neighbours()).toEqual(['a', 'b', 'c'])
+    expect(bench.core.missingCount).toBe(0)
+    expect(bench.core.stats.ignoredFromNonMembers).toBe(3)
+    // An outsider's broadcast is delivered and pushed on (the host validated it) ...
+    bench.core.receive('x', gossip('m1', 'x', 0))
+    expect(bench.delivered.map(d => `${d.id} from ${d.from}`)).toEqual(['m1 from x'])
+    expect(bench.takeOnly('GOSSIP')).toEqual(bench.core.eagerPeers().map(peer => `${peer} GOSSIP m1 round=1`).sort())
+    // ... but x is no neighbour: a duplicate from it prunes nothing, and it hears nothing of ours.
+    bench.core.receive('x', gossip('m1', 'x', 0))
+    bench.core.broadcast('m2', new Uint8Array([2]))
+    bench.clock.advance(10_000)
+    expect(bench.take().filter(line => line.startsWith('x '))).toEqual([])
+    expect(neighbours()).toEqual(['a', 'b', 'c'])
+    // Once in the view it is a neighbour like any other; once out again, its GRAFTs are ignored.
+    bench.core.membersChanged({ joined: ['x'] })
+    bench.core.receive('x', { type: 'graft', ids: [] })
+    expect(bench.core.eagerPeers()).toContain('x')
+    bench.core.membersChanged({ left: ['x'] })
+    bench.core.receive('x', { type: 'graft', ids: [] })
+    expect(neighbours()).not.toContain('x')
+  })
+
+  it('tracks at most maxMissingPerAnnouncer missing messages per announcer, so IHAVE spam cannot crowd out repairs', () => {
+    bench = new Bench({ maxMissingMessages: 8, maxMissingPerAnnouncer: 3, ihaveTimeoutMs: 1_000 })
+    bench.core.membersChanged({ joined: ['a', 'b', 'c', 'd'] })
+    bench.take()
+    const fakes = Array.from({ length: 20 }, (_, i) => ({ id: `fake${i}`, round: 0 }))
+    bench.core.receive('c', { type: 'ihave', announcements: fakes })
+    expect(bench.core.missingCount).toBe(3)
+    bench.core.receive('d', { type: 'ihave', announcements: [{ id: 'm1', round: 0 }, { id: 'fake0', round: 0 }] })
+    expect(bench.core.missingCount).toBe(4)
+    bench.clock.advance(1_500)
+    expect(bench.takeOnly('GRAFT')).toContain('d GRAFT [m1]')
+    // The announcer's budget frees up as its entries resolve.
+    bench.core.receive('a', gossip('fake1', 'o', 0))
+    bench.core.receive('c', { type: 'ihave', announcements: [{ id: 'new', round: 0 }] })
+    expect(bench.core.missingCount).toBe(4)
   })
 
   it('stop cancels every timer and ignores everything afterwards', () => {

@@ -83,6 +83,55 @@ describe('ValidationPipeline', () => {
     expect(bob.pipeline.check(alice.pipeline.seal('t', new Uint8Array()).bytes, 'relay').duplicate).toBe(false)
   })
 
+  it('a refused message takes no token: an origin over its rate is let back in once it earns one', async () => {
+    const alice = await party({ originRatePerSecond: 1_000, originBurst: 1_000 })
+    const bob = await party({ originRatePerSecond: 10, originBurst: 5 })
+    for (let i = 0; i < 5; i++) bob.pipeline.check(alice.pipeline.seal('t', new Uint8Array([i])).bytes, 'relay')
+    for (let i = 0; i < 50; i++) {
+      expect(() => bob.pipeline.check(alice.pipeline.seal('t', new Uint8Array()).bytes, 'relay'))
+        .toThrow(expect.objectContaining({ name: 'OriginRateLimitedError' }))
+    }
+    // One token accrues in 100 ms at 10/s; the 50 refusals above must not have put alice in debt.
+    bob.clock.advance(100)
+    expect(bob.pipeline.check(alice.pipeline.seal('t', new Uint8Array()).bytes, 'relay').duplicate).toBe(false)
+  })
+
+  it('seal applies our own origin rate, so an honest fast publisher is refused locally and never charged remotely', async () => {
+    const limits = { originRatePerSecond: 10, originBurst: 3 }
+    const alice = await party(limits)
+    const bob = await party(limits)
+    const sealed = Array.from({ length: 3 }, (_, i) => alice.pipeline.seal('t', new Uint8Array([i])))
+    let refused: unknown
+    try {
+      alice.pipeline.seal('t', new Uint8Array([3]))
+    } catch (err) {
+      refused = err
+    }
+    expect(refused).toMatchObject({ name: 'OriginRateLimitedError', origin: alice.signer.peerId, penalise: false })
+    // Everything alice did seal fits bob's budget for her, even sent by alice herself.
+    for (const { bytes } of sealed) bob.pipeline.check(bytes, alice.signer.peerId)
+    expect(bob.reputation.score(alice.signer.peerId)).toBeGreaterThan(0)
+    alice.clock.advance(100)
+    expect(alice.pipeline.seal('t', new Uint8Array([4])).id).toMatch(new RegExp(`^${alice.signer.peerId}/`))
+    // An oversized payload is refused before it costs a token.
+    const small = await party({ ...limits, maxMessageBytes: 256 })
+    for (let i = 0; i < 10; i++) expect(() => small.pipeline.seal('t', new Uint8Array(257))).toThrow(expect.objectContaining({ name: 'MessageTooLargeError' }))
+    for (let i = 0; i < 3; i++) small.pipeline.seal('t', new Uint8Array(1))
+  })
+
+  it('a repaired copy of an accepted message is a duplicate: it never meets the rate check again', async () => {
+    const alice = await party()
+    const bob = await party({ originRatePerSecond: 1, originBurst: 1 })
+    const { bytes, id } = alice.pipeline.seal('t', new Uint8Array([1]))
+    const held = new Set<string>()
+    expect(bob.pipeline.check(bytes, alice.signer.peerId, { isDuplicate: seen => held.has(seen) }).duplicate).toBe(false)
+    held.add(id)
+    for (const from of [alice.signer.peerId, 'relay', 'grafted-peer']) {
+      expect(bob.pipeline.check(bytes, from, { isDuplicate: seen => held.has(seen) }).duplicate).toBe(true)
+    }
+    expect(bob.reputation.score(alice.signer.peerId)).toBeGreaterThanOrEqual(0)
+  })
+
   it('skips the expensive checks for a message the caller already holds', async () => {
     const alice = await party()
     const bob = await party()
