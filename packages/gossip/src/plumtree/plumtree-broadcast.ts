@@ -20,6 +20,7 @@
  * - Forwards on behalf of other origins are reported to the node's RelayObserver once handed
  *   to the transport.
  */
+import { raceSignal } from 'race-signal'
 import {
   NotStartedError,
   type AbortOptions,
@@ -195,7 +196,7 @@ export class PlumtreeBroadcast implements Broadcast {
     } finally {
       this.firstHops = undefined
     }
-    await untilAborted(Promise.all(firstHops.sends), signal)
+    await raceSignal(Promise.all(firstHops.sends), signal)
     return uint8ArrayFromString(id)
   }
 
@@ -321,22 +322,6 @@ export class PlumtreeBroadcast implements Broadcast {
     } catch (err) {
       this.log.warn({ err }, 'relay observer threw')
     }
-  }
-}
-
-/** `work`, or the reason of `signal` as soon as it aborts, whichever comes first. */
-async function untilAborted<T> (work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return await work
-  signal.throwIfAborted()
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(signal.reason) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    return await Promise.race([work, aborted])
-  } finally {
-    signal.removeEventListener('abort', onAbort as () => void)
   }
 }
 

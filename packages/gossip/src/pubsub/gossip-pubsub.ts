@@ -29,6 +29,7 @@
  * await pubsub.publish('news', new TextEncoder().encode('hello'), { signal: AbortSignal.timeout(5_000) })
  * ```
  */
+import { raceSignal } from 'race-signal'
 import { TypedEvents, NotStartedError, type AbortOptions, type ChannelHost, type Clock, type Counter, type Logger, type MessageSigner, type Metrics, type PeerIdString, type PubSub, type PubSubHandler, type PubSubMessage, type PubSubValidator, type PublishResult } from '@meshwork/core-mesh'
 import type { GossipsubMessage } from '@libp2p/gossipsub'
 import { OriginRateLimitedError } from '../errors.js'
@@ -207,7 +208,10 @@ export class GossipPubSub extends TypedEvents<PubSubEvents> implements PubSub {
     this.ids.expect(payload)
     let recipients: PeerIdString[]
     try {
-      const result = await abortable(gossipsub.publish(topic, payload), options?.signal)
+      const published = gossipsub.publish(topic, payload)
+      // if the abort wins, a later failure of the publish is nobody's to handle
+      published.catch(() => {})
+      const result = await raceSignal(published, options?.signal)
       recipients = result.recipients.map(peer => peer.toString())
     } catch (err) {
       this.ids.take(payload)
@@ -325,24 +329,6 @@ export class GossipPubSub extends TypedEvents<PubSubEvents> implements PubSub {
     this.counters.dropped.inc({ verdict: dropped.verdict, reason: dropped.error.name })
     this.log.debug({ topic: dropped.topic, remote: dropped.from, origin: dropped.origin, verdict: dropped.verdict, error: dropped.error.name }, 'pub/sub message dropped')
     this.emit('message:dropped', dropped)
-  }
-}
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-async function abortable<T> (promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return await promise
-  signal.throwIfAborted()
-  // if the abort wins, a later failure of `promise` is nobody's to handle
-  promise.catch(() => {})
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(signal.reason) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    return await Promise.race([promise, aborted])
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
   }
 }
 
