@@ -2,20 +2,10 @@ import { createGossipsubNode } from './broadcast-gossipsub-node.js'
 import type { BroadcastBenchNode, BroadcastNodeSettings, BroadcastSideId, DeliveryHandler } from './broadcast-node.js'
 import { createPlumtreeNode } from './broadcast-plumtree-node.js'
 import type { Edge } from './dht-topology.js'
+import { buildTopology, spread, type BuildReport as TopologyReport, type Spread } from './topology-build.js'
 import { measureUtilisation } from './event-loop-quiet.js'
 
-export interface Spread { min: number, mean: number, max: number }
-
-export interface BuildReport {
-  side: BroadcastSideId
-  nodes: number
-  edges: number
-  startMs: number
-  connectMs: number
-  /** Topology dials that failed twice (the first few, and how many). */
-  failedDials: string[]
-  failedDialCount: number
-}
+export type BuildReport = TopologyReport<BroadcastSideId>
 
 export interface SettleParams {
   /** Never settle before this. */
@@ -55,16 +45,6 @@ const FACTORIES: Record<BroadcastSideId, (settings: BroadcastNodeSettings) => Pr
   gossipsub: createGossipsubNode
 }
 
-const DIAL_CONCURRENCY = 32
-const DIAL_RETRY_MS = 500
-
-export function spread (values: readonly number[]): Spread {
-  if (values.length === 0) return { min: 0, mean: 0, max: 0 }
-  return { min: Math.min(...values), mean: values.reduce((a, b) => a + b, 0) / values.length, max: Math.max(...values) }
-}
-
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
-
 /**
  * One side's N nodes in this thread, connected by the shared topology. Deliveries of every
  * node go to one receiver, which the running phase sets.
@@ -84,46 +64,8 @@ export class BroadcastNetwork {
 
   /** Start `count` nodes, then make the topology's dials, a few at a time, retrying each once. */
   static async build (side: BroadcastSideId, count: number, edges: readonly Edge[], settings: Omit<BroadcastNodeSettings, 'index'>): Promise<{ network: BroadcastNetwork, report: BuildReport }> {
-    const started = performance.now()
-    const nodes: BroadcastBenchNode[] = []
-    try {
-      for (let i = 0; i < count; i++) nodes.push(await FACTORIES[side]({ ...settings, index: i }))
-    } catch (err) {
-      await Promise.allSettled(nodes.map(async node => { await node.stop() }))
-      throw err
-    }
-    const network = new BroadcastNetwork(side, nodes, edges)
-    const startMs = performance.now() - started
-    const failedDials: string[] = []
-    let next = 0
-    const dialer = async (): Promise<void> => {
-      while (next < edges.length) {
-        const [from, to] = edges[next++]
-        try {
-          await nodes[from].connect(nodes[to].addresses[0])
-        } catch {
-          await sleep(DIAL_RETRY_MS)
-          try {
-            await nodes[from].connect(nodes[to].addresses[0])
-          } catch (err) {
-            failedDials.push(`${from}→${to}: ${(err as Error).message}`)
-          }
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: DIAL_CONCURRENCY }, dialer))
-    return {
-      network,
-      report: {
-        side,
-        nodes: count,
-        edges: edges.length,
-        startMs,
-        connectMs: performance.now() - started - startMs,
-        failedDials: failedDials.slice(0, 5),
-        failedDialCount: failedDials.length
-      }
-    }
+    const { nodes, report } = await buildTopology(side, count, edges, i => FACTORIES[side]({ ...settings, index: i }))
+    return { network: new BroadcastNetwork(side, nodes, edges), report }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import type { BroadcastNetwork, Spread } from './broadcast-network.js'
-import { spread } from './broadcast-network.js'
+import type { BroadcastNetwork } from './broadcast-network.js'
+import { spread, type Spread } from './topology-build.js'
 import type { BroadcastCounters } from './broadcast-node.js'
 import { decodePayload, encodePayload } from './broadcast-payload.js'
 import type { PhasePlan } from './broadcast-schedule.js'
