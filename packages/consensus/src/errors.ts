@@ -87,3 +87,9 @@ export class InvalidConfChangeError extends ConsensusError {}
 
 /** The group was stopped while the request was pending. */
 export class GroupStoppedError extends ConsensusError {}
+
+/** Bytes that do not decode as a KV command or KV snapshot. */
+export class MalformedKvDataError extends ConsensusError {}
+
+/** A key or value outside the limits (empty or over-long key, over-large value). */
+export class InvalidKvRequestError extends ConsensusError {}
