@@ -4,7 +4,7 @@ import nx from '@nx/eslint-plugin'
 import tseslint from 'typescript-eslint'
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/src/wire/*.ts', '**/test/wire/*.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', 'packages/core-mesh/src/wire/control.ts', 'packages/core-mesh/src/wire/flood.ts', 'packages/dht/src/wire/signed-record.ts', 'packages/gossip/src/wire/*.ts', '**/test/wire/*.ts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -4,6 +4,7 @@ import type { GroupStore } from './group/group-store.js'
 import { LevelGroupStore } from './group/level-group-store.js'
 import { CONSENSUS_SERVICE, type ConsensusInit } from './service/consensus-api.js'
 import { ConsensusNode, type ConsensusNodeComponents } from './service/consensus-node.js'
+import { MemberDirectoryDiscovery } from './service/member-directory.js'
 import { MeshChannelTransport } from './transport/mesh-channel-transport.js'
 import type { RaftTransport } from './transport/raft-transport.js'
 
@@ -21,7 +22,7 @@ export interface MeshConsensusOptions extends ConsensusInit {
 export function meshConsensus (options: MeshConsensusOptions): ServiceFactory<ConsensusNode, ConsensusNodeComponents> {
   return defineService({
     name: CONSENSUS_SERVICE,
-    needs: ['peerId', 'channels', 'logger', 'random', 'events'],
+    needs: ['peerId', 'addresses', 'channels', 'logger', 'random', 'events'],
     provides: [CONSENSUS_SERVICE]
   }, (components: ConsensusNodeComponents) => new ConsensusNode(components, options, {
     store: options.store ?? new LevelGroupStore(join(options.dataDir, 'raft.level')),
@@ -29,7 +30,21 @@ export function meshConsensus (options: MeshConsensusOptions): ServiceFactory<Co
   }))
 }
 
-/** A copy of `config` with the consensus service added. */
+/**
+ * The discovery plugin factory reporting the control group's members (from its replicated
+ * member directory) to the node, so that members connect to each other and not only to the
+ * leader.
+ */
+export function consensusMemberDiscovery (): ServiceFactory<MemberDirectoryDiscovery, { consensus: ConsensusNode }> {
+  return defineService({ name: 'raft-members', needs: [CONSENSUS_SERVICE] },
+    (components: { consensus: ConsensusNode }) => new MemberDirectoryDiscovery(() => components.consensus))
+}
+
+/** A copy of `config` with the consensus service and its member discovery added. */
 export function withConsensus (config: MeshConfig, options: MeshConsensusOptions): MeshConfig {
-  return { ...config, services: [...(config.services ?? []), meshConsensus(options)] }
+  return {
+    ...config,
+    services: [...(config.services ?? []), meshConsensus(options)],
+    discovery: [...(config.discovery ?? []), consensusMemberDiscovery()]
+  }
 }

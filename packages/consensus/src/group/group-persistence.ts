@@ -12,7 +12,7 @@ export interface PersistUpdate {
 /**
  * Where a group's Raft state is kept. `log` is the in-memory copy the core reads; `save` makes
  * an update durable (fsynced when `sync`) and only then adds it to `log`, so the core never
- * counts on state a crash could lose. `LevelGroupPersistence` keeps it in LevelDB;
+ * counts on state a crash could lose. `GroupStorage` (of `RaftStorageEngine`) keeps it in LevelDB;
  * `MemoryGroupPersistence` keeps it in memory only (tests, examples).
  */
 export interface GroupPersistence {

@@ -68,6 +68,8 @@ export class RaftGroup<Result = unknown> {
     this.snapshotIndex = snapshot.metadata.index
     this.appliedIndex = snapshot.metadata.index
     this.core = new RaftCore({ ...init.core, id: init.id, storage: init.persistence.log, random: init.random, applied: this.appliedIndex })
+    // Entries committed before a restart are applied at once, without waiting for a tick.
+    this.schedule()
   }
 
   get applied (): number {

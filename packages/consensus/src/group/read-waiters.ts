@@ -1,4 +1,5 @@
 import { raceSignal } from 'race-signal'
+import { deferred } from '../util/deferred.js'
 
 interface IndexWaiter {
   readonly index: number
@@ -16,7 +17,7 @@ export class ReadWaiters {
 
   async whenConfirmed (context: Uint8Array, signal: AbortSignal): Promise<number> {
     const key = contextKey(context)
-    const { promise, resolve } = Promise.withResolvers<number>()
+    const { promise, resolve } = deferred<number>()
     const list = this.confirmations.get(key) ?? []
     list.push(resolve)
     this.confirmations.set(key, list)
@@ -39,7 +40,7 @@ export class ReadWaiters {
 
   async whenApplied (index: number, applied: number, signal: AbortSignal): Promise<void> {
     if (applied >= index) return
-    const { promise, resolve } = Promise.withResolvers<void>()
+    const { promise, resolve } = deferred<void>()
     const waiter = { index, resolve }
     this.indexWaiters.push(waiter)
     try {
@@ -59,7 +60,7 @@ export class ReadWaiters {
   }
 
   private async race<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-    const { promise: stopped, reject } = Promise.withResolvers<never>()
+    const { promise: stopped, reject } = deferred<never>()
     this.rejecters.add(reject)
     try {
       return await raceSignal(Promise.race([promise, stopped]), signal)

@@ -1,5 +1,6 @@
 import { MalformedKvDataError } from '../errors.js'
-import { ByteReader, ByteWriter } from '../util/bytes.js'
+import { ByteReader } from '../util/byte-reader.js'
+import { ByteWriter } from '../util/byte-writer.js'
 import { KV_LIMITS } from './kv-limits.js'
 import type { KvCommand, KvEntry, KvResult } from './kv-types.js'
 
@@ -15,62 +16,62 @@ const OPS: ReadonlyArray<KvCommand['op']> = ['put', 'cas', 'delete']
 
 export function encodeKvSnapshot (content: KvSnapshotContent): Uint8Array {
   const writer = new ByteWriter(4096)
-  writer.u8(FORMAT_VERSION).uint(content.revision)
+  writer.u8(FORMAT_VERSION)
+  writer.varint(content.revision)
   const entries = [...content.entries]
-  writer.u32(entries.length)
+  writer.varint(entries.length)
   for (const entry of entries) writeEntry(writer, entry)
   const results = [...content.results]
-  writer.u32(results.length)
+  writer.varint(results.length)
   for (const result of results) {
-    writer.u8(OPS.indexOf(result.op)).string(result.request.client).uint(result.request.seq)
-    writer.uint(result.revision).u8(result.succeeded ? 1 : 0)
-    if (result.previous === undefined) writer.u8(0)
-    else writeEntry(writer.u8(1), result.previous)
+    writer.u8(OPS.indexOf(result.op))
+    writer.string(result.key)
+    writer.string(result.request.client)
+    writer.varint(result.request.seq)
+    writer.varint(result.revision)
+    writer.bool(result.succeeded)
+    writer.bool(result.previous !== undefined)
+    if (result.previous !== undefined) writeEntry(writer, result.previous)
   }
   return writer.finish()
 }
 
 /** Decodes a snapshot; throws `MalformedKvDataError` on anything that is not one. Values are copied. */
 export function decodeKvSnapshot (data: Uint8Array): { revision: number, entries: KvEntry[], results: KvResult[] } {
-  try {
-    const reader = new ByteReader(data)
-    const version = reader.u8()
-    if (version !== FORMAT_VERSION) throw new RangeError(`unknown format version ${version}`)
-    const revision = reader.uint()
-    const entries: KvEntry[] = []
-    for (let count = reader.u32(); count > 0; count--) entries.push(readEntry(reader))
-    const results: KvResult[] = []
-    for (let count = reader.u32(); count > 0; count--) {
-      const op = OPS[reader.u8()]
-      if (op === undefined) throw new RangeError('unknown op')
-      const request = { client: reader.string(KV_LIMITS.maxClientIdBytes), seq: reader.uint() }
-      const resultRevision = reader.uint()
-      const succeeded = flag(reader)
-      const previous = flag(reader) ? readEntry(reader) : undefined
-      results.push({ op, request, revision: resultRevision, succeeded, previous })
-    }
-    reader.end()
-    return { revision, entries, results }
-  } catch (err) {
-    throw new MalformedKvDataError(`malformed KV snapshot: ${(err as Error).message}`, { cause: err })
+  const reader = new ByteReader(data, reason => new MalformedKvDataError(`malformed KV snapshot: ${reason}`))
+  const version = reader.u8()
+  if (version !== FORMAT_VERSION) throw new MalformedKvDataError(`unknown KV snapshot format ${version}`)
+  const revision = reader.varint()
+  const entries: KvEntry[] = []
+  // An entry takes at least 5 bytes (empty key and value, two one-byte revisions).
+  for (let count = reader.count(Number.MAX_SAFE_INTEGER, 5, 'entries'); count > 0; count--) entries.push(readEntry(reader))
+  const results: KvResult[] = []
+  for (let count = reader.count(Number.MAX_SAFE_INTEGER, 7, 'results'); count > 0; count--) {
+    const op = OPS[reader.u8()]
+    if (op === undefined) throw new MalformedKvDataError('malformed KV snapshot: unknown op')
+    const key = reader.string(KV_LIMITS.maxKeyBytes)
+    const request = { client: reader.string(KV_LIMITS.maxClientIdBytes), seq: reader.varint() }
+    const resultRevision = reader.varint()
+    const succeeded = reader.bool()
+    const previous = reader.bool() ? readEntry(reader) : undefined
+    results.push({ op, key, request, revision: resultRevision, succeeded, previous })
   }
+  reader.end()
+  return { revision, entries, results }
 }
 
 function writeEntry (writer: ByteWriter, entry: KvEntry): void {
-  writer.string(entry.key).bytes(entry.value).uint(entry.modRevision).uint(entry.createRevision)
+  writer.string(entry.key)
+  writer.bytes(entry.value)
+  writer.varint(entry.modRevision)
+  writer.varint(entry.createRevision)
 }
 
 function readEntry (reader: ByteReader): KvEntry {
   return {
     key: reader.string(KV_LIMITS.maxKeyBytes),
     value: reader.bytes(KV_LIMITS.maxValueBytes).slice(),
-    modRevision: reader.uint(),
-    createRevision: reader.uint()
+    modRevision: reader.varint(),
+    createRevision: reader.varint()
   }
-}
-
-function flag (reader: ByteReader): boolean {
-  const value = reader.u8()
-  if (value > 1) throw new RangeError(`bad flag ${value}`)
-  return value === 1
 }

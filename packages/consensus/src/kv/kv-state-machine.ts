@@ -30,6 +30,11 @@ export class KvStateMachine implements StateMachine<KvResult | undefined> {
     return this.data.get(key)
   }
 
+  /** Entries whose key starts with `prefix`, in insertion order. */
+  * withPrefix (prefix: string): IterableIterator<KvEntry> {
+    for (const [key, entry] of this.data) if (key.startsWith(prefix)) yield entry
+  }
+
   /** Keys in insertion order, for tests and tools. */
   keys (): IterableIterator<string> {
     return this.data.keys()
@@ -69,7 +74,7 @@ export class KvStateMachine implements StateMachine<KvResult | undefined> {
 
   private execute (command: KvCommand, index: number): KvResult {
     const previous = this.data.get(command.key)
-    const base = { op: command.op, request: command.request, revision: index, previous }
+    const base = { op: command.op, key: command.key, request: command.request, revision: index, previous }
     switch (command.op) {
       case 'put':
         this.write(command.key, command.value, index, previous)

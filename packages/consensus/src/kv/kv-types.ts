@@ -28,6 +28,7 @@ export interface KvEntry {
 
 export interface KvResult {
   readonly op: KvCommand['op']
+  readonly key: string
   readonly request: RequestId
   /** The log index at which the command was applied: the store's revision after it. */
   readonly revision: number

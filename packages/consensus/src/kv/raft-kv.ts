@@ -1,5 +1,7 @@
+import type { AbortOptions } from '@meshwork/core-mesh'
 import { anySignal } from 'any-signal'
 import { raceSignal } from 'race-signal'
+import { deferred } from '../util/deferred.js'
 import { ConsensusTimeoutError, InvalidKvRequestError, NotLeaderError, ProposalDroppedError, QuorumUnavailableError } from '../errors.js'
 import type { RaftGroup } from '../group/raft-group.js'
 import { encodeKvCommand } from './kv-command-codec.js'
@@ -81,14 +83,21 @@ export class RaftKv implements ReplicatedKv {
     return { client: this.init.clientId, seq: ++this.seq }
   }
 
-  private async write (command: KvCommand, options: KvWriteOptions): Promise<KvResult> {
+  /** A write to a reserved key (`KV_LIMITS.reservedPrefix`), for Meshwork's own records. */
+  async putReserved (key: string, value: Uint8Array, options: AbortOptions = {}): Promise<KvResult> {
+    if (!key.startsWith(KV_LIMITS.reservedPrefix)) throw new InvalidKvRequestError(`${key} is not a reserved key`)
+    return await this.write({ op: 'put', key, value, request: this.nextRequest() }, options, true)
+  }
+
+  private async write (command: KvCommand, options: KvWriteOptions, reserved = false): Promise<KvResult> {
     checkKey(command.key)
+    if (!reserved && command.key.startsWith(KV_LIMITS.reservedPrefix)) throw new InvalidKvRequestError(`keys starting with ${JSON.stringify(KV_LIMITS.reservedPrefix)} are reserved`)
     if ('value' in command) checkValue(command.value)
     if (command.op === 'cas' && command.expected !== undefined) checkValue(command.expected)
     if (command.request.client !== this.init.clientId) throw new InvalidKvRequestError('request ids must use this store\'s client id')
     const data = encodeKvCommand(command)
     const deadline = this.deadline(options.signal)
-    const { promise, resolve } = Promise.withResolvers<KvResult>()
+    const { promise, resolve } = deferred<KvResult>()
     this.waiters.set(command.request.seq, resolve)
     try {
       return await this.retrying(deadline.signal, async (attempt) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { AbortOptions, ChannelHost, Logger, MeshEvents, PeerIdString, RandomSource, TypedEventTarget } from '@meshwork/core-mesh'
+import type { AbortOptions, ChannelHost, DiscoveredPeer, Logger, MeshEvents, PeerIdString, RandomSource, TypedEventTarget } from '@meshwork/core-mesh'
 import {
   DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_VOTERS, DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_SNAPSHOT_CHUNK_BYTES, DEFAULT_SNAPSHOT_ENTRIES, DEFAULT_TICK_MS
@@ -16,10 +16,13 @@ import type { RaftEnvelope, RaftTransport } from '../transport/raft-transport.js
 import { CONTROL_GROUP, type ConsensusInit, type ConsensusService, type ConsensusStatus, type GroupStatus } from './consensus-api.js'
 import { JoinProtocol, type JoinAnswer } from './join-protocol.js'
 import { LeaderElection } from './leader-election.js'
+import { directoryPrefix, encodeAddresses, isMemberKey, memberFromRecord, memberKey, type MemberDirectorySource } from './member-directory.js'
 import { promotionCandidate } from './promotion.js'
 
 export interface ConsensusNodeComponents {
   peerId: PeerIdString
+  /** This node's announced addresses, recorded in the control group's member directory. */
+  addresses: () => string[]
   channels: ChannelHost
   logger: Logger
   random: RandomSource
@@ -29,6 +32,7 @@ export interface ConsensusNodeComponents {
 /** One replicated KV group as the node hosts it. */
 export interface HostedGroup {
   readonly raft: RaftGroup<KvResult | undefined>
+  readonly state: KvStateMachine
   readonly kv: RaftKv
   readonly election: LeaderElection
 }
@@ -53,8 +57,9 @@ export interface ConsensusNodeParts {
  * are connected to to add them, and the leader promotes caught-up learners to voters while
  * there are fewer than `maxVoters`.
  */
-export class ConsensusNode implements ConsensusService {
+export class ConsensusNode implements ConsensusService, MemberDirectorySource {
   private readonly groups = new Map<string, HostedGroup>()
+  private readonly memberListeners = new Set<(peer: DiscoveredPeer) => void>()
   private readonly join: JoinProtocol
   private readonly clientId: string
   private tickTimer: ReturnType<typeof setInterval> | undefined
@@ -97,6 +102,39 @@ export class ConsensusNode implements ConsensusService {
     this.tickTimer = setInterval(() => { this.tickAll() }, this.init.tickMs ?? DEFAULT_TICK_MS)
     this.started = true
     if (!this.isMember(this.control().raft)) this.scheduleJoin(0)
+    void this.recordOwnAddresses()
+  }
+
+  /** Members of the control group with the addresses they recorded (this node included). */
+  members (): DiscoveredPeer[] {
+    const control = this.groups.get(CONTROL_GROUP)
+    if (control === undefined) return []
+    return [...control.state.withPrefix(directoryPrefix())].flatMap(entry => memberFromRecord(entry) ?? [])
+  }
+
+  onMember (listener: (peer: DiscoveredPeer) => void): () => void {
+    this.memberListeners.add(listener)
+    return () => { this.memberListeners.delete(listener) }
+  }
+
+  /** Once a member, writes this node's addresses to the member directory (if they changed), retrying until it succeeds or the node stops. */
+  private async recordOwnAddresses (): Promise<void> {
+    const signal = this.stopController.signal
+    while (!signal.aborted) {
+      try {
+        await this.ready({ signal })
+        const addresses = this.components.addresses()
+        const current = this.control().state.get(memberKey(this.components.peerId))
+        const known = current === undefined ? undefined : memberFromRecord(current)
+        if (known !== undefined && JSON.stringify(known.addresses) === JSON.stringify(addresses)) return
+        await this.control().kv.putReserved(memberKey(this.components.peerId), encodeAddresses(addresses), { signal })
+        return
+      } catch (err) {
+        if (signal.aborted) return
+        this.components.logger.debug({ err: (err as Error).message }, 'recording this node\'s addresses failed; retrying')
+        await new Promise(resolve => setTimeout(resolve, 500))
+      }
+    }
   }
 
   async stop (): Promise<void> {
@@ -157,8 +195,19 @@ export class ConsensusNode implements ConsensusService {
       retryMs: tickMs * electionTicks
     })
     raft.onSoftState((soft) => { this.components.logger.info({ group, leader: soft.leader, role: soft.role, term: raft.status().term }, 'raft leadership changed') })
-    const hosted = { raft, kv, election: new LeaderElection(raft) }
+    const hosted = { raft, state, kv, election: new LeaderElection(raft) }
+    if (group === CONTROL_GROUP) {
+      raft.onApplied((_entry, result) => {
+        if (result?.op !== 'put' || !isMemberKey(result.key)) return
+        const record = state.get(result.key)
+        const peer = record === undefined ? undefined : memberFromRecord(record)
+        if (peer !== undefined) for (const listener of this.memberListeners) listener(peer)
+      })
+    }
     this.groups.set(group, hosted)
+    // Replay what the disk says is committed before serving: the state machine and the
+    // membership then reflect every acknowledged write from the start.
+    await raft.whenApplied(persistence.log.initialState().hardState.commit, options.signal ?? this.stopController.signal)
     return hosted
   }
 
@@ -186,7 +235,7 @@ export class ConsensusNode implements ConsensusService {
     return control
   }
 
-  private isMember (raft: RaftGroup): boolean {
+  private isMember (raft: Pick<RaftGroup, 'status'>): boolean {
     const { confState } = raft.status()
     const self = this.components.peerId
     return confState.voters.includes(self) || confState.learners.includes(self)
@@ -201,7 +250,7 @@ export class ConsensusNode implements ConsensusService {
     }
   }
 
-  private promote (raft: RaftGroup): void {
+  private promote (raft: RaftGroup<KvResult | undefined>): void {
     if (!raft.isLeader) return
     const learner = promotionCandidate(raft.status(), this.init.maxVoters ?? DEFAULT_MAX_VOTERS)
     if (learner === undefined) return
@@ -277,7 +326,7 @@ export class ConsensusNode implements ConsensusService {
   }
 }
 
-function groupStatus (group: string, raft: RaftGroup): GroupStatus {
+function groupStatus (group: string, raft: Pick<RaftGroup, 'status'>): GroupStatus {
   const status = raft.status()
   return {
     group,

@@ -1,5 +1,8 @@
 import type { AbortOptions } from '@meshwork/core-mesh'
 import type { RaftGroup } from '../group/raft-group.js'
+
+/** The part of a group an election uses. */
+export type ElectionGroup = Pick<RaftGroup, 'leader' | 'isLeader' | 'status' | 'onSoftState' | 'campaign' | 'transferLeadership'>
 import type { NodeId } from '../raft/core/types.js'
 
 export type LeaderListener = (leader: NodeId | undefined) => void
@@ -12,7 +15,7 @@ export type LeaderListener = (leader: NodeId | undefined) => void
  * fencing token where that matters.
  */
 export class LeaderElection {
-  constructor (private readonly group: RaftGroup) {}
+  constructor (private readonly group: ElectionGroup) {}
 
   /** The leader this member knows of, if any. */
   get leader (): NodeId | undefined {
