@@ -42,7 +42,10 @@ export interface KvResult {
 export type ReadConsistency =
   /** ReadIndex through the leader: linearizable. The default. */
   | 'linearizable'
-  /** The leader's lease: linearizable while clocks drift less than the lease margin, no round trip. */
+  /**
+   * Through the leader like 'linearizable'; the leader answers from its lease (no heartbeat
+   * round) when the group runs with `readOnly: 'lease'`, and with a ReadIndex round otherwise.
+   */
   | 'lease'
   /** This member's applied state, possibly stale. */
   | 'local'
