@@ -1,5 +1,6 @@
 import { ImplausibleTermError, InconsistentAppendError, InvalidRaftMessageError, NonMemberMessageError } from '../../errors.js'
-import type { AppendMessage, Entry, Message, MessageType, NodeId, Role } from './types.js'
+import { checkInvariants } from './configuration.js'
+import type { AppendMessage, ConfState, Entry, Message, MessageType, NodeId, Role } from './types.js'
 
 /** Message types that only the leader of the message's term sends. */
 const LEADER_ONLY: ReadonlySet<MessageType> = new Set<MessageType>(['append', 'heartbeat', 'snapshot', 'timeoutNow', 'readIndexResponse'])
@@ -129,6 +130,7 @@ function checkShape (message: Message, self: NodeId): void {
     case 'snapshot':
       requireCounts(message, message.metadata.index, message.metadata.term, message.offset, message.totalSize)
       requireBytes(message, message.data)
+      checkConfStateShape(message.metadata.confState)
       if (message.metadata.term > message.term) throw new InvalidRaftMessageError(`snapshot of term ${message.metadata.term} beyond the message's term ${message.term}`)
       break
     case 'snapshotResponse':
@@ -147,6 +149,19 @@ function checkShape (message: Message, self: NodeId): void {
       break
     default:
       throw new InvalidRaftMessageError(`unknown message type ${String((message as { type: unknown }).type)}`)
+  }
+}
+
+/** A snapshot's configuration must be well formed before it can be installed. */
+function checkConfStateShape (confState: ConfState): void {
+  const lists = [confState?.voters, confState?.learners, confState?.outgoing, confState?.learnersNext]
+  const wellTyped = lists.every(list => Array.isArray(list) && list.every(id => typeof id === 'string' && id !== '')) &&
+    typeof confState.autoLeave === 'boolean'
+  if (!wellTyped) throw new InvalidRaftMessageError('snapshot carries a malformed configuration')
+  try {
+    checkInvariants(confState)
+  } catch (err) {
+    throw new InvalidRaftMessageError(`snapshot carries an inconsistent configuration: ${(err as Error).message}`)
   }
 }
 

@@ -189,15 +189,10 @@ export class RaftCore implements RaftCoreApi {
   transferLeadership (to: NodeId): void {
     if (this.role !== 'leader') throw new NotLeaderError(this.leader)
     if (to === this.id) return
-    const progress = this.tracker.progress.get(to)
-    if (progress === undefined) throw new ProposalDroppedError(`cannot transfer leadership to ${to}: not a member`)
+    if (this.tracker.progress.get(to) === undefined) throw new ProposalDroppedError(`cannot transfer leadership to ${to}: not a member`)
     if (!this.tracker.isVoter(to)) throw new ProposalDroppedError(`cannot transfer leadership to ${to}: a learner`)
     if (this.transferee === to) return
-    this.transferee = to
-    // the transfer must finish within one election timeout
-    this.electionElapsed = 0
-    if (progress.match === this.log.lastIndex()) this.replicator.sendTimeoutNow(to)
-    else this.replicator.sendAppend(to)
+    this.startTransfer(to)
   }
 
   campaign (): void {
@@ -298,8 +293,17 @@ export class RaftCore implements RaftCoreApi {
     if (this.electionElapsed >= this.config.electionTicks) {
       this.electionElapsed = 0
       if (!this.checkQuorumRound()) return
-      // a transfer that did not finish within an election timeout is abandoned
-      this.transferee = undefined
+      if (!this.tracker.isVoter(this.id)) {
+        // a leader that is no longer a voter keeps handing over (while a quorum answers it)
+        if (!this.config.checkQuorum) {
+          this.becomeFollower(this.term, undefined)
+          return
+        }
+        this.handOver()
+      } else {
+        // a transfer that did not finish within an election timeout is abandoned
+        this.transferee = undefined
+      }
     }
     if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
       this.heartbeatElapsed = 0
@@ -501,7 +505,7 @@ export class RaftCore implements RaftCoreApi {
         if (this.maybeCommit()) this.scheduleBroadcast()
         else if (ack.wasPaused) this.replicator.sendAppend(message.from)
         this.replicator.fillPipeline(message.from)
-        if (message.from === this.transferee && progress.match === this.log.lastIndex()) this.replicator.sendTimeoutNow(message.from)
+        if (message.from === this.transferee && progress.match === this.log.lastIndex()) this.sendTimeoutNow(message.from)
         return
       }
       case 'heartbeatResponse':
@@ -678,12 +682,11 @@ export class RaftCore implements RaftCoreApi {
   private switchToConfiguration (confState: ConfState): void {
     this.tracker.setConfiguration(confState, this.log.lastIndex())
     if (this.role !== 'leader') return
+    if (this.transferee !== undefined && !this.tracker.isVoter(this.transferee)) this.transferee = undefined
     if (!this.tracker.isVoter(this.id)) {
-      // removed or demoted: a leader that is not a voter steps down
-      this.becomeFollower(this.term, undefined)
+      this.handOver()
       return
     }
-    if (this.transferee !== undefined && !this.tracker.isVoter(this.transferee)) this.transferee = undefined
     // the quorum may have shrunk; new members need probing
     if (this.maybeCommit()) {
       this.scheduleBroadcast()
@@ -692,6 +695,51 @@ export class RaftCore implements RaftCoreApi {
         if (id !== this.id) this.replicator.sendAppend(id, false)
       }
     }
+  }
+
+  /**
+   * A leader that is no longer a voter (removed, or demoted to learner) steps down by handing
+   * leadership to the most up-to-date voter. Stepping down at once could strand the group: the
+   * remaining voters may not know yet that the change is committed, and so still count on this
+   * member's vote, which it cannot give (its log is ahead of theirs). While handing over it takes
+   * no proposals, keeps replicating (commitment now counts only the new voters, which also tells
+   * them the change is committed) and retries every election timeout; it becomes a follower when
+   * the new leader's term reaches it, or when check-quorum finds no quorum of the new voters.
+   */
+  private handOver (): void {
+    let best: NodeId | undefined
+    let bestMatch = -1
+    for (const id of this.tracker.voters()) {
+      const match = this.tracker.progress.get(id)?.match ?? 0
+      if (id !== this.id && match > bestMatch) {
+        best = id
+        bestMatch = match
+      }
+    }
+    if (best === undefined) {
+      this.becomeFollower(this.term, undefined)
+      return
+    }
+    if (this.maybeCommit()) this.scheduleBroadcast()
+    this.startTransfer(best)
+  }
+
+  private startTransfer (to: NodeId): void {
+    this.transferee = to
+    // the transfer must finish within one election timeout
+    this.electionElapsed = 0
+    const progress = this.tracker.progress.get(to)
+    if (progress !== undefined && progress.match === this.log.lastIndex()) this.sendTimeoutNow(to)
+    else this.replicator.sendAppend(to)
+  }
+
+  /**
+   * Tell an up-to-date transferee to campaign. A leader that is no longer a voter is done then: it
+   * steps down (the new voters no longer talk to it, so it would not hear of the next term).
+   */
+  private sendTimeoutNow (to: NodeId): void {
+    this.replicator.sendTimeoutNow(to)
+    if (!this.tracker.isVoter(this.id)) this.becomeFollower(this.term, undefined)
   }
 
   // ---------------------------------------------------------------- plumbing
