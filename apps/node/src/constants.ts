@@ -14,6 +14,10 @@ export const ADMIN_TOKEN_FILE = 'admin.token'
 export const ADMIN_ENDPOINT_FILE = 'admin.json'
 /** The member list gossip membership keeps, so that a restarted node rejoins through the members it knew. */
 export const MEMBERS_FILE = 'members.json'
+/** The Raft log and snapshots of `@meshwork/consensus`, under the data directory. */
+export const RAFT_DIR_NAME = 'raft'
+/** Longer ticks make elections take minutes: refused as a configuration mistake. */
+export const MAX_CONSENSUS_TICK_MS = 10_000
 /** Shorter configured tokens are refused: the token is the admin API's only protection. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16
 
@@ -34,6 +38,12 @@ export const ADMIN_STOP_GRACE_MS = 2_000
 export const DEFAULT_CLIENT_TIMEOUT_MS = 5_000
 /** After SIGTERM/SIGINT, the process exits by force if stopping takes longer than this. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
+
+/**
+ * `meshwork kv …` waits this long by default: above consensus's own request timeout (5 s), so
+ * that the node's ConsensusTimeoutError answers first.
+ */
+export const DEFAULT_KV_CLIENT_TIMEOUT_MS = 10_000
 
 /** The private DHT's name when none is configured: the same default as `@meshwork/dht`'s. */
 export const DEFAULT_DHT_MESH_ID = 'default'

@@ -34,6 +34,13 @@ export class AdminRequestError extends MeshError {
 /** `meshwork health` found the node CRITICAL or its membership PARTITIONED (exit code 1). */
 export class NodeUnhealthyError extends MeshError {}
 
+/** `meshwork kv cas` found another value than the expected one, and wrote nothing (exit code 3). */
+export class CompareAndSetFailedError extends MeshError {
+  constructor (readonly key: string, message: string) {
+    super(message)
+  }
+}
+
 /** The node closed a `meshwork subscribe` stream (it stopped, or the connection broke) before the command was done. */
 export class SubscriptionEndedError extends MeshError {
   constructor (readonly topic: string, readonly received: number, options?: ErrorOptions) {

@@ -1,3 +1,4 @@
+import type { ConsensusService } from '@meshwork/consensus'
 import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, PubSub, RouteEntry } from '@meshwork/core-mesh'
 import type { MeshDht } from '@meshwork/dht'
 import type { MembershipService } from '@meshwork/gossip'
@@ -23,7 +24,7 @@ export interface MeshNodeApi {
   addEventListener<K extends keyof MeshEvents & string>(type: K, listener: (event: CustomEvent<MeshEvents[K]>) => void, options?: AddEventListenerOptions | boolean): void
   /**
    * A service the config's factories created, by name (the DHT is `dht`, gossip's are
-   * `membership` and `pubsub`); undefined when there is none.
+   * `membership` and `pubsub`, Raft's is `consensus`); undefined when there is none.
    */
   service<T>(name: string): T | undefined
 }
@@ -36,6 +37,9 @@ export type NodeMembership = Pick<MembershipService, 'members' | 'status' | 'loc
 
 /** What the admin API uses of the node's topic pub/sub (core-mesh's `PubSub` contract). */
 export type NodePubSub = Pick<PubSub, 'publish' | 'subscribe' | 'subscribers'>
+
+/** What the reference node uses of Raft; `@meshwork/consensus`'s `ConsensusService` satisfies it. */
+export type NodeConsensus = Pick<ConsensusService, 'kv' | 'status' | 'ready'>
 
 /** A node the CLI owns: it starts it and stops it. */
 export interface RunnableMeshNode extends MeshNodeApi {

@@ -1,7 +1,7 @@
 /**
  * Hosts one mesh node the way `meshwork start` runs it: pino logs, Prometheus metrics, plugins
- * from module paths, the DHT and gossip (unless disabled), the loopback admin API (and the
- * metrics listener when `metricsPort` is set), and `<dataDir>/admin.json` for the client
+ * from module paths, the DHT, gossip and consensus (unless disabled), the loopback admin API
+ * (and the metrics listener when `metricsPort` is set), and `<dataDir>/admin.json` for the client
  * commands. `stop` undoes all of it, leaving the gossip membership gracefully first.
  */
 import type { DestinationStream } from 'pino'
@@ -15,6 +15,7 @@ import { createLogger } from './logging.js'
 import { createPromMetrics, type PromMetrics } from './metrics.js'
 import { MetricsServer } from './metrics-server.js'
 import type { CreateNode, RunnableMeshNode } from './node-api.js'
+import { addConsensus, consensusHealth, consensusOf, logConsensusReady } from './node-consensus.js'
 import { addDht, dhtHealth, dhtOf } from './node-dht.js'
 import { addGossip, gossipHealth, leaveMembership, logMembershipEvents, membershipOf, pubsubOf } from './node-gossip.js'
 import { importPluginModule, loadPlugins, type ImportModule } from './plugins.js'
@@ -50,13 +51,13 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
   })
   const metrics = createPromMetrics()
   const plugins = await loadPlugins(config.plugins, deps.importModule ?? importPluginModule)
-  const meshConfig: MeshConfig = addGossip(addDht({
+  const meshConfig: MeshConfig = addConsensus(addGossip(addDht({
     ...toMeshConfig(config),
     logger: logger.child({ component: 'mesh' }),
     metrics,
     ...(plugins.discovery.length > 0 ? { discovery: plugins.discovery } : {}),
     ...(plugins.router !== undefined ? { router: plugins.router } : {})
-  }, config.dht), config.gossip)
+  }, config.dht), config.gossip), config.consensus)
 
   const cleanups: Array<() => Promise<void>> = []
   const stopAll = async (): Promise<void> => {
@@ -83,6 +84,13 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
     const dht = dhtOf(node)
     const membership = membershipOf(node)
     const pubsub = pubsubOf(node)
+    const consensus = consensusOf(node)
+    if (consensus !== undefined) {
+      // Waiting for a leader must not hold the start up: a joining node may wait long.
+      const waiting = new AbortController()
+      void logConsensusReady(consensus, nodeLogger.child({ component: 'consensus' }), waiting.signal)
+      cleanups.push(async () => { waiting.abort() })
+    }
     if (membership !== undefined) {
       logMembershipEvents(membership, nodeLogger.child({ component: 'membership' }))
       // Runs before the node stops (cleanups run in reverse): the others see this node leave, not fail.
@@ -94,6 +102,7 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
       dht,
       membership,
       pubsub,
+      consensus,
       token: config.admin.token,
       host: config.admin.host,
       port: config.admin.port,
@@ -120,6 +129,7 @@ export async function hostNode (config: NodeConfig, deps: HostNodeDeps, options:
       joinPolicy: config.joinPolicy,
       dht: dhtHealth(dht),
       gossip: gossipHealth(membership, pubsub),
+      consensus: consensusHealth(consensus),
       dataDir: config.dataDir
     }, 'node started')
 

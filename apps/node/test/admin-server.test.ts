@@ -102,7 +102,7 @@ describe('AdminServer over real HTTP', () => {
       expect(await call('GET', '/api/peers', { headers: AUTH })).toMatchObject({ status: 200, json: { peers: node.peerList } })
     })
 
-    it('GET /api/health adds identity, addresses, the DHT and gossip (off here) to the health report', async () => {
+    it('GET /api/health adds identity, addresses, the DHT, gossip and consensus (off here) to the health report', async () => {
       node.healthReport = { status: 'CRITICAL', members: 2, unreachable: 1 }
       expect((await call('GET', '/api/health', { headers: AUTH })).json).toEqual({
         peerId: '12D3KooWSelf',
@@ -111,7 +111,8 @@ describe('AdminServer over real HTTP', () => {
         members: 2,
         unreachable: 1,
         dht: { enabled: false },
-        gossip: { enabled: false }
+        gossip: { enabled: false },
+        consensus: { enabled: false }
       })
     })
 

@@ -83,6 +83,22 @@ describe('parseCliArgs', () => {
     })
   })
 
+  it.each<[string[], unknown]>([
+    [['kv', 'get', 'greeting'], { kind: 'get', key: 'greeting' }],
+    [['kv', 'get', 'greeting', '--consistency', 'lease'], { kind: 'get', key: 'greeting', consistency: 'lease' }],
+    [['kv', 'put', 'greeting', 'hello', 'mesh'], { kind: 'put', key: 'greeting', value: 'hello mesh' }],
+    [['kv', 'put', 'empty', ''], { kind: 'put', key: 'empty', value: '' }],
+    [['kv', 'cas', 'lock', 'old owner', 'new', 'owner'], { kind: 'cas', key: 'lock', expected: 'old owner', value: 'new owner' }],
+    [['kv', 'cas', 'lock', '--absent', 'me'], { kind: 'cas', key: 'lock', expected: undefined, value: 'me' }],
+    [['kv', 'delete', 'lock'], { kind: 'delete', key: 'lock' }]
+  ])('parses %j', (argv, action) => {
+    expect(parseCliArgs(argv)).toEqual({ name: 'kv', action, options: { json: false, timeoutMs: 10_000, argv: argv.slice(1) } })
+  })
+
+  it('parses raft as a client command', () => {
+    expect(parseCliArgs(['raft', '--json'])).toEqual({ name: 'raft', options: { json: true, timeoutMs: 5000, argv: ['--json'] } })
+  })
+
   it('parses demo --nodes and --duration', () => {
     expect(parseCliArgs(['demo'])).toEqual({ name: 'demo', nodes: 3, options: { json: false, argv: [] } })
     expect(parseCliArgs(['demo', '--nodes', '5', '--duration', '1.5', '--log-level', 'warn'])).toMatchObject({
@@ -133,7 +149,23 @@ describe('parseCliArgs', () => {
     [['subscribe', 'news', 'sport'], '"subscribe" does not take "sport"'],
     [['subscribe', 'news', '--count', '0'], '--count takes an integer'],
     [['subscribe', 'news', '--count', 'all'], '--count takes an integer'],
-    [['publish', 'news', 'hi', '--count', '1'], '--count is not an option of "publish"']
+    [['publish', 'news', 'hi', '--count', '1'], '--count is not an option of "publish"'],
+    [['kv'], '"kv" needs an action: get, put, cas, delete'],
+    [['kv', 'list'], 'unknown kv action "list"'],
+    [['kv', 'get'], '"kv get" is missing arguments; see "meshwork help kv"'],
+    [['kv', 'get', 'a', 'b'], '"kv get" does not take "b"'],
+    [['kv', 'get', 'a', '--consistency', 'eventual'], '--consistency takes one of linearizable, lease, local, got "eventual"'],
+    [['kv', 'put', 'a'], '"kv put" is missing arguments'],
+    [['kv', 'put', 'a', 'v', '--consistency', 'local'], '--consistency is an option of "kv get" only'],
+    [['kv', 'get', 'a', '--absent'], '--absent is an option of "kv cas" only'],
+    [['kv', 'cas', 'a', 'b'], '"kv cas" is missing arguments'],
+    [['kv', 'cas', 'a', '--absent'], '"kv cas" is missing arguments'],
+    [['kv', 'delete'], '"kv delete" is missing arguments'],
+    [['kv', 'delete', 'a', 'b'], '"kv delete" does not take "b"'],
+    [['kv', 'get', 'a', '--ttl', '5'], '--ttl is not an option of "kv"'],
+    [['raft', 'control'], '"raft" does not take "control"'],
+    [['raft', '--consistency', 'local'], '--consistency is not an option of "raft"'],
+    [['status', '--absent'], '--absent is not an option of "status"']
   ])('refuses %j with a UsageError', (argv, message) => {
     const error = usageError(argv)
     expect(error.name).toBe('UsageError')
@@ -144,7 +176,7 @@ describe('parseCliArgs', () => {
 describe('usageText', () => {
   it('lists every command, and each command has its own text', () => {
     const summary = usageText()
-    for (const command of ['start', 'status', 'health', 'peers', 'members', 'send', 'broadcast', 'publish', 'subscribe', 'dht', 'demo', 'keygen', 'help']) {
+    for (const command of ['start', 'status', 'health', 'peers', 'members', 'send', 'broadcast', 'publish', 'subscribe', 'dht', 'kv', 'raft', 'demo', 'keygen', 'help']) {
       expect(summary).toContain(`  ${command}`)
       expect(usageText(command as 'start')).toContain(`meshwork ${command}`)
     }
@@ -165,5 +197,18 @@ describe('usageText', () => {
       expect(usageText('demo')).toContain(flag)
     }
     expect(usageText('subscribe')).toContain('--count <n>')
+  })
+
+  it('documents every kv action, the cas exit code, and the consensus flags of start', () => {
+    for (const action of ['get <key> [--consistency <c>]', 'put <key> <value>', 'cas <key> <expected> <value>', 'cas <key> --absent <value>', 'delete <key>']) {
+      expect(usageText('kv')).toContain(action)
+    }
+    expect(usageText('kv')).toContain('exits 3 (CompareAndSetFailedError)')
+    expect(usageText('kv')).toContain('(default 10000)')
+    expect(usageText()).toContain('3 the condition did not hold (kv cas found another value)')
+    for (const flag of ['--consensus, --no-consensus', '--consensus-tick-ms', '--consensus-election-ticks', '--consensus-read-only', '--consensus-max-voters']) {
+      expect(usageText('start')).toContain(flag)
+    }
+    expect(usageText('raft')).toContain('QUORUM')
   })
 })

@@ -1,15 +1,18 @@
 /**
- * Stub components for the tests: a mesh node, its DHT, its gossip membership and pub/sub, an
- * in-memory file system, a signal source.
+ * Stub components for the tests: a mesh node, its DHT, its gossip membership and pub/sub, its
+ * consensus service and replicated KV store, an in-memory file system, a signal source.
  */
 import { EventEmitter } from 'node:events'
+import type {
+  ConsensusStatus, GroupStatus, KvEntry, KvReadOptions, KvResult, KvWriteOptions, ReplicatedKv
+} from '@meshwork/consensus'
 import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, PubSubHandler, PubSubMessage, PublishResult, RouteEntry } from '@meshwork/core-mesh'
 import {
   PeerNotFoundError, RecordNotFoundError, type DhtQueryOptions, type DhtStatus, type FoundPeer, type Provider,
   type PutOptions, type PutResult, type SignedRecordResult
 } from '@meshwork/dht'
 import { TopicNameError, type MemberInfo, type MembershipEvent, type MembershipStatus } from '@meshwork/gossip'
-import type { NodeDht, NodeMembership, NodePubSub, RunnableMeshNode } from '../src/node-api.js'
+import type { NodeConsensus, NodeDht, NodeMembership, NodePubSub, RunnableMeshNode } from '../src/node-api.js'
 import type { ShutdownProcess } from '../src/shutdown.js'
 import type { TextFiles } from '../src/text-files.js'
 
@@ -229,6 +232,109 @@ export class FakePubSub implements NodePubSub {
 
 function checkTopic (topic: string): void {
   if (topic.length === 0 || topic.length > 256) throw new TopicNameError(`a topic is 1 to 256 bytes, got ${topic.length}`)
+}
+
+/** One KV request as the fake store saw it. */
+export interface KvRequest {
+  op: 'get' | 'put' | 'cas' | 'delete'
+  key: string
+  options: KvReadOptions & KvWriteOptions
+}
+
+/**
+ * A replicated KV store in memory: revisions count up from 1 with every write, a compare-and-set
+ * compares bytes. `onRequest` runs before each request: throw Raft's typed errors with it, or
+ * wait for the abort signal.
+ */
+export class FakeKv implements ReplicatedKv {
+  readonly entries = new Map<string, KvEntry>()
+  readonly requests: KvRequest[] = []
+  revision = 0
+  onRequest: ((request: KvRequest) => Promise<void>) | undefined
+
+  async get (key: string, options: KvReadOptions = {}): Promise<KvEntry | undefined> {
+    await this.request({ op: 'get', key, options })
+    return this.entries.get(key)
+  }
+
+  async put (key: string, value: Uint8Array, options: KvWriteOptions = {}): Promise<KvResult> {
+    await this.request({ op: 'put', key, options })
+    return this.write('put', key, value, true)
+  }
+
+  async cas (key: string, expected: Uint8Array | undefined, value: Uint8Array, options: KvWriteOptions = {}): Promise<KvResult> {
+    await this.request({ op: 'cas', key, options })
+    const current = this.entries.get(key)?.value
+    const matches = expected === undefined ? current === undefined : current !== undefined && Buffer.from(current).equals(expected)
+    return this.write('cas', key, value, matches)
+  }
+
+  async delete (key: string, options: KvWriteOptions = {}): Promise<KvResult> {
+    await this.request({ op: 'delete', key, options })
+    return this.write('delete', key, undefined, true)
+  }
+
+  /** Sets a key directly, as an earlier write would have. */
+  seed (key: string, value: Uint8Array | string): KvEntry {
+    this.write('put', key, typeof value === 'string' ? new TextEncoder().encode(value) : value, true)
+    return this.entries.get(key) as KvEntry
+  }
+
+  private write (op: KvResult['op'], key: string, value: Uint8Array | undefined, apply: boolean): KvResult {
+    const previous = this.entries.get(key)
+    const revision = ++this.revision
+    if (apply && value === undefined) this.entries.delete(key)
+    if (apply && value !== undefined) {
+      this.entries.set(key, { key, value, modRevision: revision, createRevision: previous?.createRevision ?? revision })
+    }
+    return { op, key, request: { client: 'fake-client', seq: revision }, revision, succeeded: apply, previous }
+  }
+
+  private async request (request: KvRequest): Promise<void> {
+    this.requests.push(request)
+    await this.onRequest?.(request)
+  }
+}
+
+/** A control group as `status()` reports it; a leader of three voters unless `extra` says otherwise. */
+export function groupStatus (id: string, extra: Partial<GroupStatus> = {}): GroupStatus {
+  return {
+    group: 'control',
+    id,
+    role: 'leader',
+    leader: id,
+    term: 3,
+    commit: 12,
+    applied: 12,
+    lastIndex: 12,
+    voters: [id, PEER_B, '12D3KooWVoterC'],
+    learners: [],
+    outgoing: [],
+    quorumActive: true,
+    ...extra
+  }
+}
+
+/** A consensus service whose status the test sets, over a `FakeKv`. */
+export class FakeConsensus implements NodeConsensus {
+  readonly kv = new FakeKv()
+  statusReport: ConsensusStatus
+  readyCalls = 0
+  /** Replaces ready's behaviour (to never resolve, or to throw). */
+  onReady: ((options?: AbortOptions) => Promise<void>) | undefined
+
+  constructor (readonly self = PEER_A) {
+    this.statusReport = { id: self, groups: [groupStatus(self)] }
+  }
+
+  status (): ConsensusStatus {
+    return this.statusReport
+  }
+
+  async ready (options?: AbortOptions): Promise<void> {
+    this.readyCalls++
+    await this.onReady?.(options)
+  }
 }
 
 export function peerRecord (id: string, status: PeerRecord['status'], rttMs?: number): PeerRecord {

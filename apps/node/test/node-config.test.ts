@@ -195,6 +195,46 @@ describe('loadNodeConfig precedence: flags > environment > config file > default
       file: { gossip: { tags: { rack: 'r3', owner: 'x=y' } } },
       read: config => config.gossip.tags,
       values: [{ rack: 'r1', zone: 'a', note: '' }, { rack: 'r2', tier: 'gold' }, { rack: 'r3', owner: 'x=y' }, {}]
+    },
+    {
+      field: 'consensus.enabled',
+      flag: ['--no-consensus'],
+      env: { MESHWORK_CONSENSUS: 'on' },
+      file: { consensus: { enabled: false } },
+      read: config => config.consensus.enabled,
+      values: [false, true, false, true]
+    },
+    {
+      field: 'consensus.tickMs',
+      flag: ['--consensus-tick-ms', '10'],
+      env: { MESHWORK_CONSENSUS_TICK_MS: '30' },
+      file: { consensus: { tickMs: 50 } },
+      read: config => config.consensus.tickMs,
+      values: [10, 30, 50, undefined]
+    },
+    {
+      field: 'consensus.electionTicks',
+      flag: ['--consensus-election-ticks', '5'],
+      env: { MESHWORK_CONSENSUS_ELECTION_TICKS: '20' },
+      file: { consensus: { electionTicks: 15 } },
+      read: config => config.consensus.electionTicks,
+      values: [5, 20, 15, undefined]
+    },
+    {
+      field: 'consensus.readOnly',
+      flag: ['--consensus-read-only', 'lease'],
+      env: { MESHWORK_CONSENSUS_READ_ONLY: 'safe' },
+      file: { consensus: { readOnly: 'lease' } },
+      read: config => config.consensus.readOnly,
+      values: ['lease', 'safe', 'lease', 'safe']
+    },
+    {
+      field: 'consensus.maxVoters',
+      flag: ['--consensus-max-voters', '3'],
+      env: { MESHWORK_CONSENSUS_MAX_VOTERS: '7' },
+      file: { consensus: { maxVoters: 9 } },
+      read: config => config.consensus.maxVoters,
+      values: [3, 7, 9, undefined]
     }
   ]
 
@@ -238,8 +278,21 @@ describe('loadNodeConfig precedence: flags > environment > config file > default
       logLevel: 'info',
       plugins: { discovery: [] },
       dht: { enabled: true, network: 'private', meshId: 'default', mode: 'auto' },
-      gossip: { enabled: true, pubsub: true, roles: [], tags: {}, membersFile: '/home/mesh/.meshwork/members.json' }
+      gossip: { enabled: true, pubsub: true, roles: [], tags: {}, membersFile: '/home/mesh/.meshwork/members.json' },
+      consensus: { enabled: true, dataDir: '/home/mesh/.meshwork/raft', bootstrap: 'seed', readOnly: 'safe' }
     })
+  })
+
+  it('keeps Raft in <dataDir>/raft, seeds the control group without bootstrap peers and joins it with them', async () => {
+    const seed = await load({ argv: ['--data-dir', '/srv/node'] })
+    expect(seed.consensus).toEqual({ enabled: true, dataDir: '/srv/node/raft', bootstrap: 'seed', readOnly: 'safe' })
+    const joiner = await load({ env: { MESHWORK_BOOTSTRAP: '/ip4/10.0.0.1/tcp/4001/p2p/12D3KooWSeed' } })
+    expect(joiner.consensus.bootstrap).toBe('join')
+  })
+
+  it('keeps the consensus settings with --no-consensus', async () => {
+    const config = await load({ argv: ['--no-consensus'], file: { consensus: { tickMs: 40, maxVoters: 3 } } })
+    expect(config.consensus).toEqual({ enabled: false, dataDir: '/home/mesh/.meshwork/raft', bootstrap: 'seed', tickMs: 40, maxVoters: 3, readOnly: 'safe' })
   })
 
   it('keeps the member list in <dataDir>/members.json, and the gossip settings with --no-gossip', async () => {
@@ -338,6 +391,13 @@ describe('loadNodeConfig validation', () => {
     { why: 'a region longer than SWIM carries', layers: { argv: ['--region', 'r'.repeat(1025)] }, names: ['gossip.region', 'longer than 1024 characters', 'flag --region'] },
     { why: 'more roles than SWIM carries', layers: { env: { MESHWORK_ROLES: Array.from({ length: 33 }, (_, i) => `r${i}`).join(',') } }, names: ['gossip.roles', 'at most 32 roles', 'MESHWORK_ROLES'] },
     { why: 'an unknown field in the gossip section', layers: { file: { gossip: { fanout: 3 } } }, names: ['gossip.fanout', 'unknown field'] },
+    { why: 'a consensus switch that is not a boolean', layers: { env: { MESHWORK_CONSENSUS: 'quorum' } }, names: ['consensus.enabled', 'MESHWORK_CONSENSUS'] },
+    { why: 'a zero Raft tick', layers: { argv: ['--consensus-tick-ms', '0'] }, names: ['consensus.tickMs', 'a positive integer', 'flag --consensus-tick-ms'] },
+    { why: 'a Raft tick of minutes', layers: { file: { consensus: { tickMs: 60_000 } } }, names: ['consensus.tickMs', 'at most 10000 ms', 'config file'] },
+    { why: 'an election timeout not above the heartbeat', layers: { env: { MESHWORK_CONSENSUS_ELECTION_TICKS: '2' } }, names: ['consensus.electionTicks', 'above the heartbeat interval (2 ticks)', 'MESHWORK_CONSENSUS_ELECTION_TICKS'] },
+    { why: 'an unknown read mode', layers: { argv: ['--consensus-read-only', 'fast'] }, names: ['consensus.readOnly', 'must be one of safe, lease', 'flag --consensus-read-only'] },
+    { why: 'zero voters', layers: { file: { consensus: { maxVoters: 0 } } }, names: ['consensus.maxVoters', 'a positive integer', 'config file'] },
+    { why: 'an unknown field in the consensus section', layers: { file: { consensus: { heartbeatTicks: 1 } } }, names: ['consensus.heartbeatTicks', 'unknown field'] },
     { why: 'a file that is not an object', layers: { file: [1, 2] }, names: ['must hold a JSON object'] }
   ])('rejects $why with an InvalidConfigError naming field and source', async ({ layers, names }) => {
     const error = await configError(layers as Layers)

@@ -6,7 +6,7 @@ import { createPromMetrics } from '../src/metrics.js'
 import { MetricsServer } from '../src/metrics-server.js'
 import { hostNode } from '../src/node-host.js'
 import type { ImportModule } from '../src/plugins.js'
-import { FakeDht, FakeMembership, FakeNode, FakePubSub, member, memoryFiles, PEER_B, type MemoryFiles } from './fakes.js'
+import { FakeConsensus, FakeDht, FakeMembership, FakeNode, FakePubSub, groupStatus, member, memoryFiles, PEER_B, type MemoryFiles } from './fakes.js'
 
 const discovery = defineService({ name: 'test-discovery' }, () => ({}))
 const router = defineService({ name: 'test-router' }, () => ({}))
@@ -37,9 +37,9 @@ describe('hostNode', () => {
       importModule
     })
     try {
-      // The DHT and gossip come after the plugins: their discovery is added to theirs, not in their place.
+      // The DHT, gossip and consensus come after the plugins: their discovery is added to theirs, not in their place.
       expect(given?.discovery?.[0]).toBe(discovery)
-      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['test-discovery', 'dht-discovery', 'membership-discovery'])
+      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['test-discovery', 'dht-discovery', 'membership-discovery', 'raft-members'])
       expect(given?.router).toBe(router)
       expect(given?.metrics).toBe(hosted.metrics)
       expect(JSON.parse(files.files.get('/data/admin.json') ?? '')).toEqual({ host: '127.0.0.1', port: hosted.admin.port })
@@ -74,8 +74,8 @@ describe('hostNode', () => {
     })
     try {
       expect(Object.keys(given?.libp2pServices ?? {})).toEqual(['dht', 'gossipsub'])
-      expect(given?.services?.map(factory => factory.meta.name)).toEqual(['dht', 'membership', 'pubsub'])
-      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['dht-discovery', 'membership-discovery'])
+      expect(given?.services?.map(factory => factory.meta.name)).toEqual(['dht', 'membership', 'pubsub', 'consensus'])
+      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['dht-discovery', 'membership-discovery', 'raft-members'])
       const status = await fetch(`http://127.0.0.1:${hosted.admin.port}/api/dht/status`, { headers: { authorization: `Bearer ${token}` } })
       expect(await status.json()).toEqual(dht.statusReport)
       expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: true, ...dht.statusReport } }))
@@ -84,11 +84,11 @@ describe('hostNode', () => {
     }
   })
 
-  it('leaves the DHT and gossip out with --no-dht --no-gossip: no libp2p service, no mesh service, no discovery, flooding broadcast', async () => {
+  it('leaves the DHT, gossip and consensus out with --no-dht --no-gossip --no-consensus: no libp2p service, no mesh service, no discovery, flooding broadcast', async () => {
     const files = memoryFiles()
     const logs = logSink()
     let given: MeshConfig | undefined
-    const hosted = await hostNode(await config(files, ['--no-dht', '--no-gossip']), {
+    const hosted = await hostNode(await config(files, ['--no-dht', '--no-gossip', '--no-consensus']), {
       createNode: async (meshConfig) => { given = meshConfig; return new FakeNode() },
       files,
       logDestination: logs.stream
@@ -98,13 +98,13 @@ describe('hostNode', () => {
     expect(given?.services).toBeUndefined()
     expect(given?.discovery).toBeUndefined()
     expect(given?.broadcast).toBeUndefined()
-    expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: false }, gossip: { enabled: false } }))
+    expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', dht: { enabled: false }, gossip: { enabled: false }, consensus: { enabled: false } }))
   })
 
   it('adds gossip: Plumtree as the broadcast, the membership service and its discovery, pub/sub', async () => {
     const files = memoryFiles()
     let given: MeshConfig | undefined
-    const hosted = await hostNode(await config(files, ['--no-dht', '--region', 'eu-west', '--probe-interval-ms', '300', '--probe-timeout-ms', '100', '--log-level', 'silent']), {
+    const hosted = await hostNode(await config(files, ['--no-dht', '--no-consensus', '--region', 'eu-west', '--probe-interval-ms', '300', '--probe-timeout-ms', '100', '--log-level', 'silent']), {
       createNode: async (meshConfig) => { given = meshConfig; return new FakeNode() },
       files
     })
@@ -118,7 +118,7 @@ describe('hostNode', () => {
   it('leaves pub/sub out with --no-pubsub, keeping membership and Plumtree', async () => {
     const files = memoryFiles()
     let given: MeshConfig | undefined
-    const hosted = await hostNode(await config(files, ['--no-dht', '--no-pubsub', '--log-level', 'silent']), {
+    const hosted = await hostNode(await config(files, ['--no-dht', '--no-consensus', '--no-pubsub', '--log-level', 'silent']), {
       createNode: async (meshConfig) => { given = meshConfig; return new FakeNode() },
       files
     })
@@ -177,6 +177,76 @@ describe('hostNode', () => {
     await hosted.stop()
     expect(node.stops).toBe(1)
     expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'could not leave the membership gracefully' }))
+  })
+
+  it('adds consensus, serves the KV store and Raft on the admin API, and logs the control group once ready', async () => {
+    const files = memoryFiles()
+    const logs = logSink()
+    const node = new FakeNode()
+    const consensus = new FakeConsensus(node.peerId)
+    let becomeReady: () => void = () => {}
+    consensus.onReady = async () => { await new Promise<void>(resolve => { becomeReady = resolve }) }
+    node.services.set('consensus', consensus)
+    let given: MeshConfig | undefined
+    const token = 'host-test-token-0123456789'
+    const hosted = await hostNode(await config(files, ['--admin-token', token, '--no-dht', '--no-gossip']), {
+      createNode: async (meshConfig) => { given = meshConfig; return node },
+      files,
+      logDestination: logs.stream
+    })
+    try {
+      expect(given?.services?.map(factory => factory.meta.name)).toEqual(['consensus'])
+      expect(given?.discovery?.map(factory => factory.meta.name)).toEqual(['raft-members'])
+      const health = { enabled: true, role: 'leader', leader: node.peerId, term: 3, quorumActive: true, voters: 3, member: true }
+      // The start does not wait for a leader: a joining node may wait long.
+      expect(consensus.readyCalls).toBe(1)
+      expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'node started', consensus: health }))
+      expect(logs.records().some(line => line.msg === 'consensus ready')).toBe(false)
+      becomeReady()
+      await new Promise(resolve => setImmediate(resolve))
+      expect(logs.records()).toContainEqual(expect.objectContaining({
+        msg: 'consensus ready', component: 'consensus', role: 'leader', leader: node.peerId, term: 3, voters: 3
+      }))
+
+      const auth = { authorization: `Bearer ${token}` }
+      const base = `http://127.0.0.1:${hosted.admin.port}`
+      expect((await fetch(`${base}/api/kv`, { method: 'PUT', headers: auth, body: JSON.stringify({ key: 'k', value: 'v' }) })).status).toBe(200)
+      expect(await (await fetch(`${base}/api/kv?key=k`, { headers: auth })).json()).toMatchObject({ key: 'k', value: 'v' })
+      expect(await (await fetch(`${base}/api/raft`, { headers: auth })).json()).toEqual({ id: node.peerId, groups: [groupStatus(node.peerId)] })
+    } finally {
+      await hosted.stop()
+    }
+  })
+
+  it('stops waiting for consensus to be ready when the node stops', async () => {
+    const files = memoryFiles()
+    const logs = logSink()
+    const node = new FakeNode()
+    const consensus = new FakeConsensus(node.peerId)
+    let signal: AbortSignal | undefined
+    consensus.onReady = async (options) => {
+      signal = options?.signal
+      await new Promise((_resolve, reject) => { options?.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }) })
+    }
+    node.services.set('consensus', consensus)
+    const hosted = await hostNode(await config(files, ['--no-dht', '--no-gossip']), { createNode: async () => node, files, logDestination: logs.stream })
+    await hosted.stop()
+    expect(signal?.aborted).toBe(true)
+    await new Promise(resolve => setImmediate(resolve))
+    expect(logs.records().some(line => line.msg === 'consensus ready' || line.msg === 'consensus did not become ready')).toBe(false)
+  })
+
+  it('warns when waiting for consensus fails', async () => {
+    const files = memoryFiles()
+    const logs = logSink()
+    const node = new FakeNode()
+    const consensus = new FakeConsensus(node.peerId)
+    consensus.onReady = async () => { throw new Error('storage closed') }
+    node.services.set('consensus', consensus)
+    const hosted = await hostNode(await config(files, ['--no-dht', '--no-gossip']), { createNode: async () => node, files, logDestination: logs.stream })
+    await new Promise(resolve => setImmediate(resolve))
+    await hosted.stop()
+    expect(logs.records()).toContainEqual(expect.objectContaining({ msg: 'consensus did not become ready', level: 'warn' }))
   })
 
   it('creates no node when a plugin cannot be loaded', async () => {

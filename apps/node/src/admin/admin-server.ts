@@ -6,7 +6,7 @@
  * |-----------------------|-------|---------------------------------------------------------------|
  * | `GET /health`         | no    | `{ status, members, unreachable }`; 200, or 503 when CRITICAL |
  * | `GET /metrics`        | no    | Prometheus text                                               |
- * | `GET /api/health`     | yes   | `{ peerId, addresses, status, members, unreachable, dht, gossip }` |
+ * | `GET /api/health`     | yes   | `{ peerId, addresses, status, members, unreachable, dht, gossip, consensus }` |
  * | `GET /api/peers`      | yes   | `{ peers: PeerRecord[] }`                                     |
  * | `GET /api/routes`     | yes   | `{ routes: RouteEntry[] }`                                    |
  * | `POST /api/send`      | yes   | body `{ peer, data }` or `{ peer, dataBase64 }` → `{ peer, bytes }` |
@@ -14,10 +14,12 @@
  * | `/api/dht/*`          | yes   | put, get, provide, providers, peer, status: see `dht-routes.ts` |
  * | `GET /api/members`    | yes   | the gossip membership: see `membership-routes.ts`              |
  * | `POST /api/publish`, `GET /api/subscribe`, `GET /api/subscribers` | yes | topic pub/sub: see `pubsub-routes.ts` |
+ * | `GET`, `PUT`, `DELETE /api/kv`, `POST /api/kv/cas`, `GET /api/raft` | yes | the replicated KV store and Raft: see `consensus-routes.ts` |
  *
  * Errors answer `{ error: { name, message } }`: 400 InvalidJsonError / InvalidRequestError,
  * 401 UnauthorizedError, 404 NotFoundError, 405 MethodNotAllowedError, 413 PayloadTooLargeError,
- * and the node's own errors (502 PeerUnreachableError, 504 TimeoutError, 409 NoSubscribersError, …).
+ * and the node's own errors (502 PeerUnreachableError, 504 TimeoutError, 409 NoSubscribersError,
+ * 421 NotLeaderError, …); some add fields beside `name` and `message` (see `errorDetails`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { silentLogger, type AbortOptions, type Logger } from '@meshwork/core-mesh'
@@ -28,10 +30,12 @@ import {
 import { isLoopbackHost } from '../config/node-config.js'
 import { AdminHostNotLoopbackError } from '../errors.js'
 import { newTraceId } from '../logging.js'
-import type { MeshNodeApi, NodeDht, NodeMembership, NodePubSub } from '../node-api.js'
+import type { MeshNodeApi, NodeConsensus, NodeDht, NodeMembership, NodePubSub } from '../node-api.js'
+import { consensusHealth } from '../node-consensus.js'
 import { dhtHealth } from '../node-dht.js'
 import { gossipHealth } from '../node-gossip.js'
 import { BearerToken } from './bearer-token.js'
+import { consensusRoutes } from './consensus-routes.js'
 import { dhtRoutes } from './dht-routes.js'
 import { systemClockToEpochMs, type ToEpochMs } from './gossip-answers.js'
 import { MethodNotAllowedError, NotFoundError, UnauthorizedError, statusOf } from './http-errors.js'
@@ -41,7 +45,7 @@ import { membershipRoutes } from './membership-routes.js'
 import { pubsubRoutes } from './pubsub-routes.js'
 import { sendHealth, sendMetrics, type MetricsExposition } from './public-routes.js'
 import { bytesField, stringField } from './request-fields.js'
-import { findRoute, type Route, type RouteTable } from './route.js'
+import { findRoutes, routeTable, type RouteTable } from './route.js'
 
 /** The part of the node the admin API uses. */
 export type AdminNode = Pick<MeshNodeApi, 'peerId' | 'addresses' | 'health' | 'peers' | 'routes' | 'send' | 'broadcast'>
@@ -54,6 +58,8 @@ export interface AdminServerOptions {
   membership?: NodeMembership
   /** The node's topic pub/sub, served at `/api/publish`, `/api/subscribe`, `/api/subscribers`; without it they answer 503. */
   pubsub?: NodePubSub
+  /** The node's Raft service, served at `/api/kv`, `/api/kv/cas`, `/api/raft`; without it they answer 503. */
+  consensus?: NodeConsensus
   /** The bearer token for `/api/*`. */
   token: string
   /** 127.0.0.1 (default), ::1 or localhost; anything else is refused at start. */
@@ -93,7 +99,7 @@ export class AdminServer {
       onHandlerError: (err, res) => { sendError(res, err) },
       onServerError: (err) => { this.logger.error({ err }, 'admin API server error') }
     })
-    this.routes = new Map<string, Route>([
+    this.routes = routeTable([
       ['/health', { method: 'GET', protected: false, handle: async (_req, res) => { sendHealth(res, this.options.node) } }],
       ['/metrics', { method: 'GET', protected: false, handle: async (_req, res) => { await this.metrics(res) } }],
       ['/api/health', { method: 'GET', protected: true, handle: async (_req, res) => { this.apiHealth(res) } }],
@@ -114,7 +120,8 @@ export class AdminServer {
         keepAliveMs: options.subscribeKeepAliveMs ?? SUBSCRIBE_KEEP_ALIVE_MS,
         maxBufferedBytes: MAX_SUBSCRIBER_BUFFER_BYTES,
         logger: this.logger
-      })
+      }),
+      ...consensusRoutes({ consensus: options.consensus, maxBodyBytes: this.maxBodyBytes })
     ])
   }
 
@@ -150,9 +157,10 @@ export class AdminServer {
     const log = this.logger.child({ traceId })
     const path = requestUrl(req).pathname
     try {
-      const route = findRoute(this.routes, path)
-      if (route === undefined) throw new NotFoundError(path)
-      if (req.method !== route.method) throw new MethodNotAllowedError(route.method)
+      const routes = findRoutes(this.routes, path)
+      if (routes === undefined) throw new NotFoundError(path)
+      const route = routes.find(candidate => candidate.method === req.method)
+      if (route === undefined) throw new MethodNotAllowedError(routes.map(candidate => candidate.method).join(', '))
       if (route.protected && !this.token.matches(req.headers.authorization)) throw new UnauthorizedError()
       await route.handle(req, res, { signal: this.operationSignal(res, route.longLived !== true) })
     } catch (err) {
@@ -190,7 +198,8 @@ export class AdminServer {
       members,
       unreachable,
       dht: dhtHealth(this.options.dht),
-      gossip: gossipHealth(this.options.membership, this.options.pubsub)
+      gossip: gossipHealth(this.options.membership, this.options.pubsub),
+      consensus: consensusHealth(this.options.consensus)
     })
   }
 

@@ -1,6 +1,6 @@
 /**
- * Errors the admin API answers with. The body is always `{ "error": { "name", "message" } }`;
- * clients match on `name`.
+ * Errors the admin API answers with. The body is always `{ "error": { "name", "message" } }`,
+ * with a few more fields for some errors (`errorDetails`); clients match on `name`.
  */
 import { MeshError } from '@meshwork/core-mesh'
 
@@ -71,6 +71,20 @@ export class PubSubDisabledError extends HttpError {
   }
 }
 
+/** The node runs without consensus (`--no-consensus`): no replicated KV store, no Raft status. */
+export class ConsensusDisabledError extends HttpError {
+  constructor () {
+    super(503, 'this node runs without consensus (consensus.enabled is false)')
+  }
+}
+
+/** The replicated KV store holds no value under the key. */
+export class KeyNotFoundError extends HttpError {
+  constructor (readonly key: string) {
+    super(404, `no value under the key ${JSON.stringify(key)}`)
+  }
+}
+
 /** Statuses for the errors a node operation may throw, by `err.name`. */
 const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   PeerUnreachableError: 502,
@@ -95,7 +109,31 @@ const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   NoSubscribersError: 409,
   PayloadTooLargeError: 413,
   PublishRateLimitedError: 429,
-  TopicNameError: 400
+  TopicNameError: 400,
+  // @meshwork/consensus: keys and values over the limits (400); 421 names the leader to ask
+  // instead; dropped proposals and a quorum out of reach are worth a retry (503); a timed-out
+  // write may still commit (504).
+  InvalidKvRequestError: 400,
+  NotLeaderError: 421,
+  ProposalDroppedError: 503,
+  QuorumUnavailableError: 503,
+  GroupStoppedError: 503,
+  ConsensusTimeoutError: 504
+}
+
+/**
+ * Fields an error answer carries beside `name` and `message`, by `err.name`: what a client
+ * needs to act on it (the leader to retry at, how far the quorum is). Absent values are null.
+ */
+const DETAILS_BY_NAME: Readonly<Record<string, readonly string[]>> = {
+  NotLeaderError: ['leader'],
+  QuorumUnavailableError: ['reachable', 'voters'],
+  KeyNotFoundError: ['key']
+}
+
+export function errorDetails (err: unknown): Record<string, unknown> {
+  const fields = DETAILS_BY_NAME[errorName(err)] ?? []
+  return Object.fromEntries(fields.map(field => [field, (err as Record<string, unknown>)[field] ?? null]))
 }
 
 export function statusOf (err: unknown): number {

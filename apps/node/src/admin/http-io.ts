@@ -1,6 +1,6 @@
 /** Reading bounded request bodies and writing JSON answers, for the admin and metrics servers. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { InvalidJsonError, MethodNotAllowedError, PayloadTooLargeError, errorMessage, errorName, statusOf } from './http-errors.js'
+import { InvalidJsonError, MethodNotAllowedError, PayloadTooLargeError, errorDetails, errorMessage, errorName, statusOf } from './http-errors.js'
 
 /** The request's URL: its path and query, parsed. */
 export function requestUrl (req: IncomingMessage): URL {
@@ -77,7 +77,7 @@ export function sendText (res: ServerResponse, status: number, contentType: stri
   res.end(text)
 }
 
-/** Answers `{ error: { name, message } }` with the error's status. */
+/** Answers `{ error: { name, message, ...details } }` with the error's status. */
 export function sendError (res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
     res.destroy()
@@ -89,5 +89,5 @@ export function sendError (res: ServerResponse, err: unknown): void {
   if (err instanceof MethodNotAllowedError) headers.allow = err.allowed
   // The rest of an oversized body is never read: the connection cannot be reused.
   if (status === 413) headers.connection = 'close'
-  sendJson(res, status, { error: { name: errorName(err), message: errorMessage(err) } }, headers)
+  sendJson(res, status, { error: { ...errorDetails(err), name: errorName(err), message: errorMessage(err) } }, headers)
 }

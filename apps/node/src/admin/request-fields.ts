@@ -38,8 +38,25 @@ export function bytesField (body: Body, field: string): Uint8Array {
     if (typeof text !== 'string') throw new InvalidRequestError(`"${field}" must be a string`)
     return new TextEncoder().encode(text)
   }
-  if (typeof base64 !== 'string' || !BASE64.test(base64)) throw new InvalidRequestError(`"${base64Field}" must be a base64 string`)
-  return new Uint8Array(Buffer.from(base64, 'base64'))
+  return base64Bytes(base64, base64Field)
+}
+
+/**
+ * Like `bytesField`, but `<field>: null` stands for "no value" (undefined): the expected value
+ * of a compare-and-set on a key that must be absent.
+ */
+export function nullableBytesField (body: Body, field: string): Uint8Array | undefined {
+  const base64Field = `${field}Base64`
+  if (body[field] === null && body[base64Field] === undefined) return undefined
+  if ((body[field] === undefined) === (body[base64Field] === undefined)) {
+    throw new InvalidRequestError(`give exactly one of "${field}" (UTF-8 text, or null for none) and "${base64Field}"`)
+  }
+  return bytesField(body, field)
+}
+
+function base64Bytes (value: unknown, field: string): Uint8Array {
+  if (typeof value !== 'string' || !BASE64.test(value)) throw new InvalidRequestError(`"${field}" must be a base64 string`)
+  return new Uint8Array(Buffer.from(value, 'base64'))
 }
 
 /** A required, non-empty query parameter. */
@@ -47,6 +64,16 @@ export function queryParam (url: URL, name: string): string {
   const value = url.searchParams.get(name)
   if (value === null || value.trim() === '') throw new InvalidRequestError(`the query parameter "${name}" is required`)
   return value
+}
+
+/** An optional query parameter that must be one of `allowed`; `fallback` when it is absent. */
+export function choiceParam<T extends string> (url: URL, name: string, allowed: readonly T[], fallback: T): T {
+  const value = url.searchParams.get(name)
+  if (value === null) return fallback
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InvalidRequestError(`the query parameter "${name}" must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`)
+  }
+  return value as T
 }
 
 /** An optional query parameter holding a positive integer. */

@@ -1,9 +1,11 @@
-/** The admin API's routing: a table of routes by path, exact or by prefix. */
+/** The admin API's routing: a table of routes by path, exact or by prefix, one per method. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AbortOptions } from '@meshwork/core-mesh'
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
 export interface Route {
-  method: 'GET' | 'POST'
+  method: HttpMethod
   /** Needs `Authorization: Bearer <admin token>`. */
   protected: boolean
   /**
@@ -14,14 +16,32 @@ export interface Route {
   handle: (req: IncomingMessage, res: ServerResponse, options: Required<AbortOptions>) => Promise<void>
 }
 
-/** Routes by path. A path ending in `/` is a prefix: it serves every longer path under it. */
-export type RouteTable = ReadonlyMap<string, Route>
+/**
+ * The routes of each path, one per method. A path ending in `/` is a prefix: it serves every
+ * longer path under it.
+ */
+export type RouteTable = ReadonlyMap<string, readonly Route[]>
 
-/** The route of `path`: one with that exact path, or a prefix route it extends (`/api/dht/peer/<id>`). */
-export function findRoute (routes: RouteTable, path: string): Route | undefined {
-  for (const [key, route] of routes) {
+/**
+ * A table of `[path, route]` entries; a path may come several times with different methods
+ * (`GET`, `PUT` and `DELETE /api/kv`).
+ * @throws RangeError when one path and method come twice: a later route would hide the first
+ */
+export function routeTable (entries: ReadonlyArray<readonly [string, Route]>): RouteTable {
+  const table = new Map<string, Route[]>()
+  for (const [path, route] of entries) {
+    const routes = table.get(path) ?? []
+    if (routes.some(existing => existing.method === route.method)) throw new RangeError(`${route.method} ${path} is routed twice`)
+    table.set(path, [...routes, route])
+  }
+  return table
+}
+
+/** The routes of `path`: those with that exact path, or of a prefix it extends (`/api/dht/peer/<id>`). */
+export function findRoutes (routes: RouteTable, path: string): readonly Route[] | undefined {
+  for (const [key, candidates] of routes) {
     const matches = key.endsWith('/') ? path.length > key.length && path.startsWith(key) : path === key
-    if (matches) return route
+    if (matches) return candidates
   }
   return undefined
 }

@@ -2,12 +2,15 @@
  * A client of the admin API (fetch-based). Every call gives up after the timeout; a subscription
  * gives up if it is not established within it, then lasts until it is closed.
  */
+import type { ReadConsistency } from '@meshwork/consensus'
 import type { AbortOptions, HealthStatus, PeerRecord, RouteEntry } from '@meshwork/core-mesh'
 import type { DhtStatus } from '@meshwork/dht'
+import type { KvCasAnswer, KvDeleteAnswer, KvEntryAnswer, KvPutAnswer, RaftStatusAnswer } from '../admin/consensus-answers.js'
 import type { DhtPeerAnswer, DhtProvideAnswer, DhtProvidersAnswer, DhtPutAnswer, DhtRecordAnswer } from '../admin/dht-answers.js'
 import type { MembersAnswer, PublishAnswer, SubscribersAnswer, TopicMessageAnswer } from '../admin/gossip-answers.js'
 import { DEFAULT_CLIENT_TIMEOUT_MS } from '../constants.js'
 import { AdminRequestError, AdminUnreachableError } from '../errors.js'
+import type { ConsensusHealth } from '../node-consensus.js'
 import type { DhtHealth } from '../node-dht.js'
 import type { GossipHealth } from '../node-gossip.js'
 import { readJsonLines } from './json-lines.js'
@@ -28,6 +31,7 @@ export interface NodeStatus {
   unreachable: number
   dht: DhtHealth
   gossip: GossipHealth
+  consensus: ConsensusHealth
 }
 
 export interface SendResult { peer: string, bytes: number }
@@ -168,7 +172,32 @@ export class AdminClient {
     return await this.request<DhtStatus>('GET', '/api/dht/status', undefined, options)
   }
 
-  private async request<T> (method: 'GET' | 'POST', path: string, body: unknown, options: AbortOptions = {}): Promise<T> {
+  /** The value under `key` in the replicated KV store; a missing key is a 404 KeyNotFoundError. */
+  async kvGet (key: string, options: AbortOptions & { consistency?: ReadConsistency } = {}): Promise<KvEntryAnswer> {
+    const query = new URLSearchParams({ key, ...(options.consistency !== undefined ? { consistency: options.consistency } : {}) })
+    return await this.request<KvEntryAnswer>('GET', `/api/kv?${query}`, undefined, options)
+  }
+
+  /** Text goes as UTF-8 `value`, bytes as `valueBase64`. */
+  async kvPut (key: string, value: string | Uint8Array, options?: AbortOptions): Promise<KvPutAnswer> {
+    return await this.request<KvPutAnswer>('PUT', '/api/kv', { key, ...payload(value, 'value') }, options)
+  }
+
+  /** Writes `value` if the key holds `expected` (undefined: if it is absent); a mismatch is `succeeded: false`. */
+  async kvCas (key: string, expected: string | Uint8Array | undefined, value: string | Uint8Array, options?: AbortOptions): Promise<KvCasAnswer> {
+    const expectation = expected === undefined ? { expected: null } : payload(expected, 'expected')
+    return await this.request<KvCasAnswer>('POST', '/api/kv/cas', { key, ...expectation, ...payload(value, 'value') }, options)
+  }
+
+  async kvDelete (key: string, options?: AbortOptions): Promise<KvDeleteAnswer> {
+    return await this.request<KvDeleteAnswer>('DELETE', `/api/kv?${new URLSearchParams({ key })}`, undefined, options)
+  }
+
+  async raftStatus (options?: AbortOptions): Promise<RaftStatusAnswer> {
+    return await this.request<RaftStatusAnswer>('GET', '/api/raft', undefined, options)
+  }
+
+  private async request<T> (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, options: AbortOptions = {}): Promise<T> {
     const url = new URL(path, this.options.url).href
     const timeout = AbortSignal.timeout(this.timeoutMs)
     const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout])

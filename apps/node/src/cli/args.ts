@@ -4,12 +4,16 @@
  * checked later, by `loadNodeConfig`, which names the flag in its error.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
+import type { ReadConsistency } from '@meshwork/consensus'
+import { READ_CONSISTENCIES } from '../admin/consensus-answers.js'
 import { CONFIG_FIELDS, CONFIG_FILE_FLAG, CONFIG_FLAG_OPTIONS } from '../config/config-sources.js'
-import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DEMO_NODES, DEFAULT_DHT_CLIENT_TIMEOUT_MS, MAX_DEMO_NODES } from '../constants.js'
+import {
+  DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DEMO_NODES, DEFAULT_DHT_CLIENT_TIMEOUT_MS, DEFAULT_KV_CLIENT_TIMEOUT_MS, MAX_DEMO_NODES
+} from '../constants.js'
 import { UsageError } from '../errors.js'
 
 export const COMMANDS = [
-  'start', 'status', 'health', 'peers', 'members', 'send', 'broadcast', 'publish', 'subscribe', 'dht', 'demo', 'keygen', 'help'
+  'start', 'status', 'health', 'peers', 'members', 'send', 'broadcast', 'publish', 'subscribe', 'dht', 'kv', 'raft', 'demo', 'keygen', 'help'
 ] as const
 export type CommandName = typeof COMMANDS[number]
 
@@ -22,6 +26,16 @@ export type DhtAction =
   | { kind: 'find-peer', peer: string }
 
 export const DHT_ACTIONS: ReadonlyArray<DhtAction['kind']> = ['put', 'get', 'provide', 'find-providers', 'find-peer']
+
+/** What `meshwork kv <action>` does, on the running node's replicated key-value store. */
+export type KvAction =
+  | { kind: 'get', key: string, consistency?: ReadConsistency }
+  | { kind: 'put', key: string, value: string }
+  /** `expected` undefined: the key must be absent (`--absent`). */
+  | { kind: 'cas', key: string, expected: string | undefined, value: string }
+  | { kind: 'delete', key: string }
+
+export const KV_ACTIONS: ReadonlyArray<KvAction['kind']> = ['get', 'put', 'cas', 'delete']
 
 export interface CommonOptions {
   /** Machine-readable JSON on stdout instead of tables. */
@@ -48,6 +62,8 @@ export type CliCommand =
   /** `count`: exit after this many messages; without it, run until interrupted. */
   | { name: 'subscribe', topic: string, count?: number, options: ClientOptions }
   | { name: 'dht', action: DhtAction, options: ClientOptions }
+  | { name: 'kv', action: KvAction, options: ClientOptions }
+  | { name: 'raft', options: ClientOptions }
   | { name: 'demo', nodes: number, durationMs?: number, options: CommonOptions }
   | { name: 'keygen', options: CommonOptions }
 
@@ -62,6 +78,8 @@ export type BroadcastCommand = Extract<CliCommand, { name: 'broadcast' }>
 export type PublishCommand = Extract<CliCommand, { name: 'publish' }>
 export type SubscribeCommand = Extract<CliCommand, { name: 'subscribe' }>
 export type DhtCommand = Extract<CliCommand, { name: 'dht' }>
+export type KvCommand = Extract<CliCommand, { name: 'kv' }>
+export type RaftCommand = Extract<CliCommand, { name: 'raft' }>
 export type KeygenCommand = Extract<CliCommand, { name: 'keygen' }>
 
 const COMMAND_OPTIONS: ParseArgsOptionsConfig = {
@@ -71,7 +89,9 @@ const COMMAND_OPTIONS: ParseArgsOptionsConfig = {
   nodes: { type: 'string', short: 'n' },
   duration: { type: 'string' },
   ttl: { type: 'string' },
-  count: { type: 'string' }
+  count: { type: 'string' },
+  consistency: { type: 'string' },
+  absent: { type: 'boolean' }
 }
 
 const ALL_OPTIONS: ParseArgsOptionsConfig = { ...CONFIG_FLAG_OPTIONS, ...COMMAND_OPTIONS }
@@ -95,6 +115,8 @@ export const COMMAND_FLAGS: Readonly<Record<CommandName, readonly string[]>> = {
   publish: CLIENT_FLAGS,
   subscribe: [...CLIENT_FLAGS, 'count'],
   dht: [...CLIENT_FLAGS, 'ttl'],
+  kv: [...CLIENT_FLAGS, 'consistency', 'absent'],
+  raft: CLIENT_FLAGS,
   demo: [...NODE_FLAGS, 'nodes', 'duration', 'json'],
   keygen: ['json'],
   help: []
@@ -139,6 +161,7 @@ export function parseCliArgs (argv: readonly string[]): CliCommand {
     case 'health':
     case 'peers':
     case 'members':
+    case 'raft':
       expectPositionals(name, positionals, 0, 0)
       return { name, options: clientOptions(common, values) }
     case 'send': {
@@ -161,6 +184,8 @@ export function parseCliArgs (argv: readonly string[]): CliCommand {
     }
     case 'dht':
       return { name, action: dhtAction(positionals, values), options: clientOptions(common, values, DEFAULT_DHT_CLIENT_TIMEOUT_MS) }
+    case 'kv':
+      return { name, action: kvAction(positionals, values), options: clientOptions(common, values, DEFAULT_KV_CLIENT_TIMEOUT_MS) }
     case 'demo': {
       expectPositionals(name, positionals, 0, 0)
       const nodes = values.nodes === undefined ? DEFAULT_DEMO_NODES : integerFlag('--nodes', values.nodes, 1, MAX_DEMO_NODES)
@@ -223,6 +248,45 @@ function dhtAction ([kind, ...args]: readonly string[], values: ParsedValues): D
     case 'find-peer':
       expect(1, 1)
       return { kind: 'find-peer', peer: args[0] }
+  }
+}
+
+/** `kv <action> [arguments]`; `--consistency` belongs to `kv get`, `--absent` to `kv cas`. */
+function kvAction ([kind, ...args]: readonly string[], values: ParsedValues): KvAction {
+  if (kind === undefined) throw new UsageError(`"kv" needs an action: ${KV_ACTIONS.join(', ')}`)
+  if (!(KV_ACTIONS as readonly string[]).includes(kind)) throw new UsageError(`unknown kv action "${kind}"; the actions are ${KV_ACTIONS.join(', ')}`)
+  if (kind !== 'get' && values.consistency !== undefined) throw new UsageError('--consistency is an option of "kv get" only')
+  if (kind !== 'cas' && values.absent !== undefined) throw new UsageError('--absent is an option of "kv cas" only')
+  const expect = (min: number, max: number): void => { expectPositionals(`kv ${kind}`, args, min, max, 'kv') }
+  switch (kind as KvAction['kind']) {
+    case 'get': {
+      expect(1, 1)
+      if (values.consistency === undefined) return { kind: 'get', key: args[0] }
+      const consistency = String(values.consistency)
+      if (!(READ_CONSISTENCIES as readonly string[]).includes(consistency)) {
+        throw new UsageError(`--consistency takes one of ${READ_CONSISTENCIES.join(', ')}, got "${consistency}"`)
+      }
+      return { kind: 'get', key: args[0], consistency: consistency as ReadConsistency }
+    }
+    case 'put': {
+      expect(2, Infinity)
+      const [key, ...words] = args
+      return { kind: 'put', key, value: words.join(' ') }
+    }
+    case 'cas': {
+      // `cas <key> <expected> <value…>`, or `cas <key> --absent <value…>`.
+      if (values.absent === true) {
+        expect(2, Infinity)
+        const [key, ...words] = args
+        return { kind: 'cas', key, expected: undefined, value: words.join(' ') }
+      }
+      expect(3, Infinity)
+      const [key, expected, ...words] = args
+      return { kind: 'cas', key, expected, value: words.join(' ') }
+    }
+    case 'delete':
+      expect(1, 1)
+      return { kind: 'delete', key: args[0] }
   }
 }
 

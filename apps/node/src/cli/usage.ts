@@ -1,12 +1,13 @@
 /** The help text of `meshwork help [command]`. */
-import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DHT_CLIENT_TIMEOUT_MS } from '../constants.js'
+import { DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS, DEFAULT_MAX_VOTERS, DEFAULT_TICK_MS } from '@meshwork/consensus'
+import { DEFAULT_CLIENT_TIMEOUT_MS, DEFAULT_DHT_CLIENT_TIMEOUT_MS, DEFAULT_KV_CLIENT_TIMEOUT_MS } from '../constants.js'
 import type { CommandName } from './args.js'
 
 const SUMMARY = `Usage: meshwork <command> [arguments] [flags]
 
 Commands:
   start                  run a node (logs on stdout; admin API on 127.0.0.1:7700)
-  status                 health, peer id, addresses, DHT and membership of the running node
+  status                 health, peer id, addresses, DHT, membership and Raft of the running node
   health                 the node's health and its membership's; exits 1 when CRITICAL or PARTITIONED
   peers                  the peers the running node knows
   members                the gossip membership: every member's state, incarnation, region, roles
@@ -15,12 +16,15 @@ Commands:
   publish <topic> <text> publish text on a pub/sub topic
   subscribe <topic>      print the topic's messages as they arrive (--count N: exit after N)
   dht <action> …         put, get, provide, find-providers, find-peer on the DHT
+  kv <action> …          get, put, cas, delete on the mesh's replicated key-value store (Raft)
+  raft                   the node's Raft groups: role, leader, term, commit, voters, quorum
   demo [--nodes N]       run a local mesh of N nodes in this process
   keygen                 print a new mesh key (for --join-policy KEY_REQUIRED)
   help [command]         this text, or a command's flags
 
 Settings come from flags, then MESHWORK_* environment variables, then the JSON config file
-(--config or MESHWORK_CONFIG), then defaults. Exit codes: 0 ok, 1 runtime error, 2 usage error.`
+(--config or MESHWORK_CONFIG), then defaults. Exit codes: 0 ok, 1 runtime error, 2 usage error,
+3 the condition did not hold (kv cas found another value).`
 
 const NODE_FLAGS = `Node flags (environment variable in brackets):
   --config <file>                 JSON config file [MESHWORK_CONFIG]
@@ -59,7 +63,13 @@ const NODE_FLAGS = `Node flags (environment variable in brackets):
   --suspicion-mult <n>            a suspect is declared dead after at least n probe intervals (more in large meshes) [MESHWORK_SUSPICION_MULT] (default 4)
   --region <name>                 this node's region, told to the members [MESHWORK_REGION]
   --roles <role,...>              this node's roles [MESHWORK_ROLES]
-  --tags <key=value,...>          this node's tags [MESHWORK_TAGS]`
+  --tags <key=value,...>          this node's tags [MESHWORK_TAGS]
+  --consensus, --no-consensus     Raft and the replicated key-value store, in <data dir>/raft [MESHWORK_CONSENSUS] (default on);
+                                  without --bootstrap the node founds the group, with it the node joins
+  --consensus-tick-ms <n>         milliseconds per Raft tick [MESHWORK_CONSENSUS_TICK_MS] (default ${DEFAULT_TICK_MS})
+  --consensus-election-ticks <n>  election timeout in ticks, above ${DEFAULT_HEARTBEAT_TICKS} [MESHWORK_CONSENSUS_ELECTION_TICKS] (default ${DEFAULT_ELECTION_TICKS})
+  --consensus-read-only <mode>    safe (ReadIndex) or lease: how linearizable reads are confirmed [MESHWORK_CONSENSUS_READ_ONLY] (default safe)
+  --consensus-max-voters <n>      joining nodes become voters while there are fewer [MESHWORK_CONSENSUS_MAX_VOTERS] (default ${DEFAULT_MAX_VOTERS})`
 
 function clientFlags (defaultTimeoutMs: number): string {
   return `Flags (they locate the running node through <data dir>/admin.json and admin.token):
@@ -122,12 +132,41 @@ Names are 1-200 printable ASCII characters without spaces. A record or a peer th
 found exits 1 with RecordNotFoundError or PeerNotFoundError; so does a node started --no-dht.
 
 ${clientFlags(DEFAULT_DHT_CLIENT_TIMEOUT_MS)}`,
+  kv: `Usage: meshwork kv <action> [arguments] [flags]
+
+The mesh's replicated key-value store (the Raft control group's), through the running node:
+  get <key> [--consistency <c>]        print the value (base64 when it is not UTF-8); c is linearizable
+                                       (default: confirmed with the leader), lease (the leader's lease,
+                                       no round trip) or local (this node's copy, possibly stale)
+  put <key> <value>                    write the value (UTF-8)
+  cas <key> <expected> <value>         write the value only if the key holds <expected>
+  cas <key> --absent <value>           write the value only if the key is absent
+  delete <key>                         remove the key
+
+Writes go through the leader (a follower forwards them) and return once a majority has them.
+A missing key exits 1 with KeyNotFoundError. A cas that finds another value writes nothing and
+exits 3 (CompareAndSetFailedError), naming the value it found. Raft's errors exit 1:
+NotLeaderError, ProposalDroppedError, QuorumUnavailableError (fewer than a majority of voters
+reachable), ConsensusTimeoutError (a write's outcome is then unknown: read before retrying), and
+ConsensusDisabledError on a node started --no-consensus.
+
+${clientFlags(DEFAULT_KV_CLIENT_TIMEOUT_MS)}
+  --consistency <c>  kv get: linearizable, lease or local
+  --absent           kv cas: expect the key to be absent`,
+  raft: `Usage: meshwork raft [flags]
+
+The running node's Raft groups, the control group first: this node's role (leader, follower,
+candidate, pre-candidate), the leader ("(self)" when it is this node), the term, the commit and
+applied indexes, the numbers of voters and learners, and QUORUM: whether writes can commit now.
+A node started --no-consensus exits 1 with ConsensusDisabledError.
+
+${CLIENT_FLAGS}`,
   demo: `Usage: meshwork demo [--nodes N] [--duration seconds] [--json] [node flags]
 
 Starts N nodes (default 3) on loopback in this process, connects them through the first one,
 prints them, and serves the first node's admin API so that status, peers, members, send,
 broadcast and dht work from another terminal. Runs until SIGINT, or for --duration seconds.
-Logs go to stderr.
+Logs go to stderr. Demo nodes persist nothing, so they run without consensus (kv, raft).
 
 ${NODE_FLAGS}`,
   keygen: 'Usage: meshwork keygen [--json]\n\nPrints a new random mesh key: 64 hex characters.',

@@ -77,7 +77,12 @@ export const CONFIG_FIELDS = {
   'gossip.suspicionMult': { flag: 'suspicion-mult', env: 'MESHWORK_SUSPICION_MULT', type: 'integer' },
   'gossip.region': { flag: 'region', env: 'MESHWORK_REGION', type: 'string' },
   'gossip.roles': { flag: 'roles', env: 'MESHWORK_ROLES', type: 'list' },
-  'gossip.tags': { flag: 'tags', env: 'MESHWORK_TAGS', type: 'tags' }
+  'gossip.tags': { flag: 'tags', env: 'MESHWORK_TAGS', type: 'tags' },
+  'consensus.enabled': { flag: 'consensus', env: 'MESHWORK_CONSENSUS', type: 'boolean' },
+  'consensus.tickMs': { flag: 'consensus-tick-ms', env: 'MESHWORK_CONSENSUS_TICK_MS', type: 'integer' },
+  'consensus.electionTicks': { flag: 'consensus-election-ticks', env: 'MESHWORK_CONSENSUS_ELECTION_TICKS', type: 'integer' },
+  'consensus.readOnly': { flag: 'consensus-read-only', env: 'MESHWORK_CONSENSUS_READ_ONLY', type: 'string' },
+  'consensus.maxVoters': { flag: 'consensus-max-voters', env: 'MESHWORK_CONSENSUS_MAX_VOTERS', type: 'integer' }
 } as const satisfies Record<string, FieldSpec>
 
 export type FieldKey = keyof typeof CONFIG_FIELDS
@@ -100,7 +105,7 @@ export interface Picked<T> {
 export const CONFIG_FILE_FLAG = 'config'
 export const CONFIG_FILE_ENV = 'MESHWORK_CONFIG'
 
-/** `node:util` parseArgs options for every config flag and `--config`; `--no-mdns`, `--no-dht`, `--no-gossip` work. */
+/** `node:util` parseArgs options for every config flag and `--config`; `--no-mdns`, `--no-dht`, `--no-gossip`, `--no-consensus` work. */
 export const CONFIG_FLAG_OPTIONS: ParseArgsOptionsConfig = Object.fromEntries([
   [CONFIG_FILE_FLAG, { type: 'string' }],
   ...Object.values(CONFIG_FIELDS).map((spec: FieldSpec) => [

@@ -6,11 +6,13 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { JoinMode, MeshConfig } from '@meshwork/core-mesh'
+import { DEFAULT_HEARTBEAT_TICKS, type ConsensusInit } from '@meshwork/consensus'
 import { resolveDhtOptions, type DhtNetwork, type MeshDhtOptions } from '@meshwork/dht'
 import { DEFAULT_MEMBERSHIP_CONFIG, SWIM_LIMITS, resolveMembershipConfig } from '@meshwork/gossip'
 import { errorName } from '../admin/http-errors.js'
 import {
-  DATA_DIR_NAME, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DHT_MESH_ID, LOOPBACK_HOSTS, MEMBERS_FILE, MIN_ADMIN_TOKEN_LENGTH
+  DATA_DIR_NAME, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DHT_MESH_ID, LOOPBACK_HOSTS,
+  MAX_CONSENSUS_TICK_MS, MEMBERS_FILE, MIN_ADMIN_TOKEN_LENGTH, RAFT_DIR_NAME
 } from '../constants.js'
 import { nodeTextFiles, type ReadText, type WriteText } from '../text-files.js'
 import { ensureAdminToken } from './admin-files.js'
@@ -78,6 +80,32 @@ export interface GossipConfig {
   membersFile?: string
 }
 
+export type ConsensusReadOnly = NonNullable<ConsensusInit['readOnly']>
+export const CONSENSUS_READ_ONLY_MODES: readonly ConsensusReadOnly[] = ['safe', 'lease']
+
+export interface ConsensusConfig {
+  /**
+   * The node runs `@meshwork/consensus`: Raft and the replicated key-value store of the mesh's
+   * control group; default true.
+   */
+  enabled: boolean
+  /** Where the Raft log and snapshots live: `<dataDir>/raft`. */
+  dataDir: string
+  /**
+   * `seed` when the node starts without bootstrap peers (it founds the control group if nothing
+   * is stored yet), else `join` (it waits to be added). Ignored once Raft state is stored.
+   */
+  bootstrap: 'seed' | 'join'
+  /** Raft tunables; those left undefined take `@meshwork/consensus`'s defaults (20 ms, 10 ticks, 5 voters). */
+  tickMs?: number
+  /** Election timeout in ticks; above the heartbeat interval (2 ticks). */
+  electionTicks?: number
+  /** Joining members are promoted to voters while there are fewer voters than this. */
+  maxVoters?: number
+  /** How linearizable reads are confirmed: `safe` (ReadIndex, default) or `lease`. */
+  readOnly: ConsensusReadOnly
+}
+
 export interface NodeConfig {
   /** Multiaddrs to listen on; empty means core-mesh's default (loopback, a free port). */
   listen: string[]
@@ -109,6 +137,7 @@ export interface NodeConfig {
   plugins: PluginsConfig
   dht: DhtConfig
   gossip: GossipConfig
+  consensus: ConsensusConfig
 }
 
 export interface LoadNodeConfigOptions {
@@ -179,14 +208,15 @@ export async function loadNodeConfig (options: LoadNodeConfigOptions): Promise<N
       router: router === undefined ? undefined : modulePath(sources, router.value, router.source, cwd)
     }),
     dht: dhtSettings(sources),
-    gossip: gossipSettings(sources, dataDir)
+    gossip: gossipSettings(sources, dataDir),
+    consensus: consensusSettings(sources, dataDir, bootstrap.value.length > 0)
   })
 }
 
 /**
  * The core-mesh configuration for a node config. Plugins are not included: they are module
- * paths here and service factories there (see `loadPlugins`); neither are the DHT and gossip,
- * whose factories belong to one node each (see `addDht`, `addGossip`); logger and metrics are
+ * paths here and service factories there (see `loadPlugins`); neither are the DHT, gossip and
+ * consensus, whose factories belong to one node each (see `addDht`, `addGossip`, `addConsensus`); logger and metrics are
  * added by the host.
  */
 export function toMeshConfig (config: NodeConfig): MeshConfig {
@@ -313,6 +343,27 @@ function gossipSettings (sources: ConfigSources, dataDir: string): GossipConfig 
     roles: roles?.value ?? [],
     tags: tags?.value ?? {},
     membersFile: join(dataDir, MEMBERS_FILE)
+  })
+}
+
+function consensusSettings (sources: ConfigSources, dataDir: string, hasBootstrap: boolean): ConsensusConfig {
+  const tickMs = sources.pick('consensus.tickMs')
+  if (tickMs !== undefined && tickMs.value > MAX_CONSENSUS_TICK_MS) {
+    throw configError('consensus.tickMs', `must be at most ${MAX_CONSENSUS_TICK_MS} ms, got ${tickMs.value}`, tickMs.source)
+  }
+  const electionTicks = sources.pick('consensus.electionTicks')
+  // The node keeps the package's heartbeat interval; an election timeout must be longer.
+  if (electionTicks !== undefined && electionTicks.value <= DEFAULT_HEARTBEAT_TICKS) {
+    throw configError('consensus.electionTicks', `must be above the heartbeat interval (${DEFAULT_HEARTBEAT_TICKS} ticks), got ${electionTicks.value}`, electionTicks.source)
+  }
+  return dropUndefined({
+    enabled: sources.pick('consensus.enabled')?.value ?? true,
+    dataDir: join(dataDir, RAFT_DIR_NAME),
+    bootstrap: hasBootstrap ? 'join' : 'seed',
+    tickMs: tickMs?.value,
+    electionTicks: electionTicks?.value,
+    maxVoters: sources.pick('consensus.maxVoters')?.value,
+    readOnly: oneOf('consensus.readOnly', sources.pick('consensus.readOnly'), CONSENSUS_READ_ONLY_MODES, 'safe')
   })
 }
 

@@ -69,6 +69,23 @@ export class MeshworkProcess {
     return await this.api('/api/health') as { peerId: string, addresses: string[] }
   }
 
+  /**
+   * One admin API request with any method; the status and the parsed answer, errors included.
+   * Throws only when the node cannot be reached in time.
+   */
+  async request (method: string, path: string, body?: unknown, timeoutMs = 5000): Promise<{ status: number, json: any }> {
+    const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs)
+    })
+    const text = await response.text()
+    let json: unknown
+    try { json = JSON.parse(text) } catch { json = text }
+    return { status: response.status, json }
+  }
+
   async api (path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -126,6 +143,19 @@ export class ProcessFixture {
     const dir = await mkdtemp(join(tmpdir(), 'meshwork-proc-'))
     this.dirs.push(dir)
     const child = new MeshworkProcess(dir, this.token, args, env)
+    this.processes.push(child)
+    return child
+  }
+
+  /**
+   * Starts a process again in the data directory of one that exited (a restart after a crash):
+   * its identity and stored state carry over. The admin endpoint a killed process left behind
+   * is removed first, so that `ready` waits for the new one.
+   */
+  async respawn (previous: MeshworkProcess, args: string[] = [], env: Record<string, string> = {}): Promise<MeshworkProcess> {
+    await previous.exit()
+    await rm(join(previous.dataDir, 'admin.json'), { force: true })
+    const child = new MeshworkProcess(previous.dataDir, this.token, args, env)
     this.processes.push(child)
     return child
   }

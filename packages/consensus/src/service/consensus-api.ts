@@ -10,7 +10,7 @@ export const CONSENSUS_SERVICE = 'consensus'
 export const CONTROL_GROUP = 'control'
 
 export interface ConsensusInit {
-  /** Directory of the LevelDB database holding every group's log and snapshots. */
+  /** Directory for the node's Raft state: every group's log and snapshots in one LevelDB database, `<dataDir>/raft.level`. */
   readonly dataDir: string
   /**
    * What the control group starts from when nothing is stored yet: `'seed'` founds a new group

@@ -3,9 +3,10 @@ import { connectAdmin } from '../admin-target.js'
 import type { StatusCommand } from '../args.js'
 import { formatFields } from '../table.js'
 import type { ClientCommandDeps } from './client-deps.js'
+import { describeConsensus } from './consensus-health.js'
 import { describeGossip } from './gossip-health.js'
 
-/** `meshwork status`: the running node's identity, health, addresses, DHT and gossip membership. */
+/** `meshwork status`: the running node's identity, health, addresses, DHT, gossip membership and Raft. */
 export async function statusCommand (command: StatusCommand, deps: ClientCommandDeps): Promise<void> {
   const admin = await connectAdmin(command.options, deps)
   const status = await admin.status()
@@ -19,6 +20,7 @@ export async function statusCommand (command: StatusCommand, deps: ClientCommand
     ['addresses', status.addresses],
     ['dht', describeDht(status.dht)],
     ['membership', describeGossip(status.gossip)],
+    ['consensus', describeConsensus(status.consensus)],
     ['admin API', admin.url]
   ])) deps.io.out(line)
 }
