@@ -31,7 +31,7 @@ export { RaftGroup, type RaftGroupInit, type GroupCoreOptions } from './group/ra
 export { MemoryGroupPersistence, type GroupPersistence, type PersistUpdate } from './group/group-persistence.js'
 export { MemoryGroupStore, type GroupStore } from './group/group-store.js'
 export { LevelGroupStore } from './group/level-group-store.js'
-export type { RaftTransport, RaftEnvelope, RaftBatchHandler } from './transport/raft-transport.js'
+export type { RaftTransport, RaftEnvelope, RaftBatchHandler, TransportStats } from './transport/raft-transport.js'
 export { MeshChannelTransport } from './transport/mesh-channel-transport.js'
 export { encodeRaftBatch, decodeRaftBatch } from './wire/raft-batch-codec.js'
 export type * from './kv/kv-types.js'

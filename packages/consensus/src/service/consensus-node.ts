@@ -12,7 +12,7 @@ import { KvStateMachine } from '../kv/kv-state-machine.js'
 import type { KvResult } from '../kv/kv-types.js'
 import { RaftKv } from '../kv/raft-kv.js'
 import type { NodeId } from '../raft/core/types.js'
-import type { RaftEnvelope, RaftTransport } from '../transport/raft-transport.js'
+import type { RaftEnvelope, RaftTransport, TransportStats } from '../transport/raft-transport.js'
 import { CONTROL_GROUP, type ConsensusInit, type ConsensusService, type ConsensusStatus, type GroupStatus } from './consensus-api.js'
 import { JoinProtocol, type JoinAnswer } from './join-protocol.js'
 import { LeaderElection } from './leader-election.js'
@@ -209,6 +209,11 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
     // membership then reflect every acknowledged write from the start.
     await raft.whenApplied(persistence.log.initialState().hardState.commit, options.signal ?? this.stopController.signal)
     return hosted
+  }
+
+  /** The transport's counters (frames and messages sent and received), when it keeps them. */
+  transportStats (): TransportStats | undefined {
+    return this.parts.transport.stats?.()
   }
 
   /** A group this node hosts. */

@@ -3,7 +3,8 @@ import { MAX_BATCH_FRAME_BYTES, MAX_QUEUED_MESSAGES_PER_PEER, RAFT_PROTOCOL } fr
 import { InvalidRaftMessageError } from '../errors.js'
 import type { Message, NodeId } from '../raft/core/types.js'
 import { decodeRaftBatch, encodeRaftBatch } from '../wire/raft-batch-codec.js'
-import type { RaftBatchHandler, RaftEnvelope, RaftTransport } from './raft-transport.js'
+import { MAX_MESSAGES_PER_BATCH } from '../wire/wire-limits.js'
+import type { RaftBatchHandler, RaftEnvelope, RaftTransport, TransportStats } from './raft-transport.js'
 
 export interface MeshChannelTransportComponents {
   peerId: PeerIdString
@@ -28,6 +29,7 @@ export class MeshChannelTransport implements RaftTransport {
   private readonly inbound = new Map<NodeId, Set<Channel>>()
   private flushScheduled: ReturnType<typeof setImmediate> | undefined
   private handlers: { onBatch: RaftBatchHandler, onUnreachable: (peer: NodeId) => void } | undefined
+  private readonly counters = { framesSent: 0, messagesSent: 0, framesReceived: 0, messagesReceived: 0, dropped: 0 }
 
   constructor (private readonly components: MeshChannelTransportComponents) {
     this.outbound = new ChannelPool(components.channels, RAFT_PROTOCOL)
@@ -58,11 +60,17 @@ export class MeshChannelTransport implements RaftTransport {
       this.queues.set(to, queue)
     }
     if (queue.envelopes.length >= MAX_QUEUED_MESSAGES_PER_PEER) {
+      this.counters.dropped++
       this.handlers.onUnreachable(to)
       return
     }
     queue.envelopes.push(envelope)
     this.flushScheduled ??= setImmediate(() => { this.flushAll() })
+  }
+
+  /** Frames and messages sent and received since start, and messages dropped (queue full or send failed). */
+  stats (): TransportStats {
+    return { ...this.counters }
   }
 
   reportInvalid (from: NodeId, error: Error): void {
@@ -84,9 +92,12 @@ export class MeshChannelTransport implements RaftTransport {
       while (queue.envelopes.length > 0 && this.handlers !== undefined) {
         const batch = takeFrame(queue.envelopes)
         await this.outbound.send(peer, encodeRaftBatch(batch))
+        this.counters.framesSent++
+        this.counters.messagesSent += batch.length
       }
     } catch (err) {
       this.components.logger.debug({ peer, err: (err as Error).message }, 'raft send failed; dropping queued messages')
+      this.counters.dropped += queue.envelopes.length
       queue.envelopes.length = 0
       this.handlers?.onUnreachable(peer)
     } finally {
@@ -112,6 +123,8 @@ export class MeshChannelTransport implements RaftTransport {
           this.reportInvalid(from, err as Error)
           return
         }
+        this.counters.framesReceived++
+        this.counters.messagesReceived += envelopes.length
         this.handlers?.onBatch(from, envelopes)
       }
     } catch (err) {
@@ -132,7 +145,7 @@ function checkAddressing (message: Message, sender: NodeId, self: NodeId): void 
 function takeFrame (queue: RaftEnvelope[]): RaftEnvelope[] {
   let bytes = 0
   let count = 0
-  while (count < queue.length) {
+  while (count < queue.length && count < MAX_MESSAGES_PER_BATCH) {
     bytes += payloadBytes(queue[count].message)
     if (count > 0 && bytes > MAX_BATCH_FRAME_BYTES) break
     count++

@@ -26,7 +26,19 @@ export type RaftBatchHandler = (from: NodeId, envelopes: readonly RaftEnvelope[]
  *   `to` is not this node, is refused by the transport and the sender reported.
  * - `stop` drops queued messages, closes channels and is idempotent.
  */
+/** Counters a transport may keep. */
+export interface TransportStats {
+  readonly framesSent: number
+  readonly messagesSent: number
+  readonly framesReceived: number
+  readonly messagesReceived: number
+  /** Messages dropped: the peer's queue was full or its channel failed. */
+  readonly dropped: number
+}
+
 export interface RaftTransport {
+  /** Counters since start, when the transport keeps them. */
+  stats?(): TransportStats
   start(handlers: { onBatch: RaftBatchHandler, onUnreachable: (peer: NodeId) => void }): Promise<void>
   stop(): Promise<void>
   send(to: NodeId, envelope: RaftEnvelope): void
