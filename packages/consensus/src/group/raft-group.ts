@@ -201,19 +201,28 @@ export class RaftGroup<Result = unknown> {
     try {
       while (!this.stopped && this.core.hasReady()) await this.handle(this.core.ready())
     } catch (err) {
-      this.failure = err as Error
-      this.logger.error({ group: this.group, err: (err as Error).message }, 'raft group failed; it stops serving')
-      this.stop()
+      this.fail(err as Error)
     } finally {
       this.running = false
     }
   }
 
+  private fail (err: Error): void {
+    if (this.failure !== undefined) return
+    this.failure = err
+    this.logger.error({ group: this.group, err: err.message }, 'raft group failed; it stops serving')
+    this.stop()
+  }
+
   private async handle (ready: Ready): Promise<void> {
     if (ready.softState !== undefined) this.updateSoftState(ready.softState)
     const update: PersistUpdate = { hardState: ready.hardState, entries: ready.entries, snapshot: ready.snapshot }
-    if (ready.hardState !== undefined || ready.entries.length > 0 || ready.snapshot !== undefined) {
+    if (ready.entries.length > 0 || ready.snapshot !== undefined || ready.mustSync) {
       await this.persistence.save(update, { sync: ready.mustSync })
+    } else if (ready.hardState !== undefined) {
+      // Only the commit index moved. It need not be durable before entries are applied — after a
+      // crash the leader tells us again — so it is written behind, in order with later writes.
+      this.persistence.save(update, { sync: false }).catch((err: Error) => { this.fail(err) })
     }
     if (ready.snapshot !== undefined) this.restore(ready.snapshot)
     for (const message of ready.messages) this.init.send(message)
