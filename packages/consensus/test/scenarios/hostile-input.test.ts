@@ -50,10 +50,13 @@ describe('hostile input to step', () => {
     expect(b.hasReady()).toBe(false)
   })
 
-  it('accepts a leader it does not know at a term not below its own (a stale configuration), and a joining member accepts any leader', () => {
+  it('refuses a leader it does not know while its own leader is alive, accepts it once that leader is silent (a stale configuration), and a joining member accepts any leader', () => {
     const net = group()
     const b = net.core('b')
-    b.step(append({ from: 'newcomer', term: 2, prevIndex: 2, prevTerm: 1, entries: [entry(3, 2)], commit: 2 }))
+    const newcomer = append({ from: 'newcomer', term: 2, prevIndex: 2, prevTerm: 1, entries: [entry(3, 2)], commit: 2 })
+    expectRefused(b, newcomer, NonMemberMessageError)
+    for (let i = 0; i < 10; i++) b.tick() // an election timeout without hearing from a
+    b.step(newcomer)
     expect(b.status()).toMatchObject({ term: 2, leader: 'newcomer', lastIndex: 3 })
     // a candidate it does not know, whose log is at least as up to date, may be a voter it has not heard of yet
     b.ready()

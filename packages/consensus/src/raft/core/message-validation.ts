@@ -26,6 +26,11 @@ export interface ReceiverView {
   readonly knowsNoConfiguration: boolean
   /** Whether a log ending at (lastIndex, lastTerm) is at least as up to date as the member's. */
   isUpToDate(lastIndex: number, lastTerm: number): boolean
+  /**
+   * Whether the member is in contact with a live leader of its configuration: it is the leader,
+   * or it heard from its leader within the election timeout.
+   */
+  readonly followsLiveLeader: boolean
 }
 
 /** Whether a message passed the checks, or is an honest but outdated answer to drop quietly. */
@@ -40,9 +45,11 @@ export type Verdict = 'accept' | 'ignore'
  * - a member that knows no configuration yet (joining, empty log) accepts everything: it cannot
  *   tell members apart, and the leader adding it must reach it;
  * - leader-only messages (append, heartbeat, snapshot, timeoutNow, readIndexResponse) at a term
- *   at least ours are accepted: the sender leads a configuration we have not applied yet (we
- *   lag, or it was added while we were away), and refusing it would keep us stale for ever;
- *   at a lower term they are refused (`NonMemberMessageError`);
+ *   at least ours are accepted once we have lost contact with our own leader (nothing heard for
+ *   an election timeout): the sender may lead a configuration we have not applied yet (we lag,
+ *   or it was added while we were away), and refusing it would keep us stale for ever. While our
+ *   leader is alive they are refused (`NonMemberMessageError`): a peer outside the group cannot
+ *   take a healthy group over by claiming a newer term. At a lower term they are refused too;
  * - answers (append/vote/pre-vote/heartbeat/snapshot responses) are ignored: they come from a
  *   member removed after we wrote to it;
  * - vote and pre-vote requests are refused (`NonMemberMessageError`) when the candidate's log is
@@ -60,7 +67,7 @@ export function validateMessage (message: Message, view: ReceiverView): Verdict 
   if (!view.isMember(message.from) && !view.knowsNoConfiguration) {
     if (RESPONSES.has(message.type)) return 'ignore'
     const mayLead = isLeaderOnly(message.type)
-      ? message.term >= view.term
+      ? message.term >= view.term && (!view.followsLiveLeader || message.from === view.leader)
       : (message.type === 'vote' || message.type === 'preVote') && view.isUpToDate(message.lastIndex, message.lastTerm)
     if (!mayLead) throw new NonMemberMessageError(message.from)
   }

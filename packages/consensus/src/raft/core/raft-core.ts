@@ -1,15 +1,14 @@
-import { InvalidConfChangeError, NotLeaderError, ProposalDroppedError, StorageCorruptionError } from '../../errors.js'
-import { decodeConfChange, encodeConfChange } from './conf-change-codec.js'
-import { confChangeRefusal, confChangeRefusalQuiet } from './conf-change-guard.js'
-import type { ConfChangeGuardState } from './conf-change-guard.js'
+import { NotLeaderError, ProposalDroppedError, StorageCorruptionError } from '../../errors.js'
+import { encodeConfChange } from './conf-change-codec.js'
 import { isEmptyConfState } from './conf-state.js'
 import type { RaftCoreApi, RaftCoreConfig } from './config.js'
 import { applyConfChangeTo } from './configuration.js'
 import type { CoreContext } from './core-context.js'
 import { resolveRaftConfig } from './defaults.js'
 import type { ResolvedRaftConfig } from './defaults.js'
-import { payloadBytes } from './entry-size.js'
 import { Follower } from './follower.js'
+import { LeaderProposals } from './leader-proposals.js'
+import type { Proposal } from './leader-proposals.js'
 import { validateMessage } from './message-validation.js'
 import type { ReceiverView } from './message-validation.js'
 import { Outbox } from './outbox.js'
@@ -22,7 +21,6 @@ import type {
   ConfChange,
   ConfState,
   Entry,
-  EntryType,
   HardState,
   Message,
   NodeId,
@@ -36,15 +34,7 @@ import type {
   VoteResponseMessage
 } from './types.js'
 
-const EMPTY = new Uint8Array(0)
-
 type CampaignKind = 'pre-election' | 'election' | 'transfer'
-
-/** An entry as proposed: the leader stamps term and index when it appends it. */
-interface Proposal {
-  readonly type: EntryType
-  readonly data: Uint8Array
-}
 
 /**
  * The Raft state machine (after etcd-io/raft's `raft.go`), with no I/O: the host feeds it ticks
@@ -55,8 +45,9 @@ interface Proposal {
  * disrupt the group, a leader in a minority steps down), leadership transfer, joint consensus
  * and learners, chunked snapshot transfer verified by CRC-32C, ReadIndex and lease reads,
  * forwarding of proposals and reads to the leader, and checks that refuse messages no correct
- * member sends (`message-validation.ts`). This class holds the roles, elections and proposals;
- * replication (`replicator.ts`, `follower.ts`) and reads (`read-index.ts`) are parts it drives.
+ * member sends (`message-validation.ts`). This class holds the roles, terms and elections, and
+ * drives the parts: replication (`replicator.ts` for the leader, `follower.ts`), proposals
+ * (`leader-proposals.ts`) and reads (`read-index.ts`).
  */
 export class RaftCore implements RaftCoreApi {
   readonly id: NodeId
@@ -67,6 +58,7 @@ export class RaftCore implements RaftCoreApi {
   private readonly replicator: Replicator
   private readonly follower: Follower
   private readonly reads: ReadIndexCoordinator
+  private readonly proposals: LeaderProposals
   private readonly receiverView: ReceiverView
 
   private term = 0
@@ -80,9 +72,6 @@ export class RaftCore implements RaftCoreApi {
   /** Ticks since the core was made: the leader's clock for leases and snapshot transfers. */
   private ticks = 0
   private transferee: NodeId | undefined = undefined
-  /** Index of the last membership change the leader appended (a new leader: its last index at election). */
-  private pendingConfIndex = 0
-  private uncommittedBytes = 0
   /** The leader owes every follower an append (new entries or a new commit index); sent at the next `ready`. */
   private broadcastPending = false
 
@@ -107,11 +96,18 @@ export class RaftCore implements RaftCoreApi {
     }
     this.outbox = new Outbox(this.hardState())
     const context = this.makeContext()
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const core = this
     this.replicator = new Replicator(context)
     this.follower = new Follower(context)
     this.reads = new ReadIndexCoordinator(context, {
       broadcastHeartbeat: readContext => this.replicator.broadcastHeartbeat(readContext),
       pushReadState: read => this.outbox.pushReadState(read)
+    })
+    this.proposals = new LeaderProposals(context, {
+      get transferee () { return core.transferee },
+      maybeCommit: () => this.maybeCommit(),
+      scheduleBroadcast: () => this.scheduleBroadcast()
     })
     this.receiverView = this.makeReceiverView()
     this.becomeFollower(this.term, undefined)
@@ -163,8 +159,7 @@ export class RaftCore implements RaftCoreApi {
   proposeConfChange (change: ConfChange): void {
     const data = encodeConfChange(change)
     if (this.role === 'leader') {
-      const refusal = confChangeRefusal(this.confChangeGuardState(), change)
-      if (refusal !== undefined) throw new ProposalDroppedError(refusal)
+      this.proposals.checkConfChange(change)
     }
     this.proposeEntry({ type: 'config', data })
   }
@@ -227,9 +222,7 @@ export class RaftCore implements RaftCoreApi {
     const mustSync = hardState.term !== reported.term || hardState.vote !== reported.vote || entries.length > 0 || snapshot !== undefined
     unstable.acceptInProgress()
     const { messages, readStates } = this.outbox.take(this.leader, this.role, hardState)
-    if (committedEntries.length > 0) {
-      this.uncommittedBytes = Math.max(0, this.uncommittedBytes - payloadBytes(committedEntries))
-    }
+    this.proposals.released(committedEntries)
     // one object shape for every Ready (absent parts are undefined): spreads here cost dearly
     return {
       softState: softStateChanged ? { leader: this.leader, role: this.role } : undefined,
@@ -252,7 +245,7 @@ export class RaftCore implements RaftCoreApi {
     if (ready.committedEntries.length > 0) {
       this.log.appliedTo(ready.committedEntries[ready.committedEntries.length - 1].index)
     }
-    this.maybeLeaveJointAutomatically()
+    if (this.role === 'leader') this.proposals.maybeLeaveJoint()
   }
 
   status (): RaftStatus {
@@ -353,8 +346,7 @@ export class RaftCore implements RaftCoreApi {
       progress.reset(lastIndex + 1)
       if (id === this.id) progress.match = lastIndex
     }
-    this.pendingConfIndex = 0
-    this.uncommittedBytes = 0
+    this.proposals.reset()
     this.broadcastPending = false
     this.reads.reset()
   }
@@ -389,11 +381,7 @@ export class RaftCore implements RaftCoreApi {
     }
     // the votes just won came from a quorum
     for (const progress of this.tracker.progress.values()) progress.lastHeardAt = this.ticks
-    // No membership change until everything before this term is applied (see conf-change-guard.ts).
-    this.pendingConfIndex = this.log.lastIndex()
-    // The no-op entry: committing it commits everything before it (Raft §5.4.2), and is what
-    // lets this leader accept membership changes and answer reads.
-    this.appendEntries([{ type: 'normal', data: EMPTY }], false)
+    this.proposals.startTerm()
   }
 
   private promotable (): boolean {
@@ -567,74 +555,19 @@ export class RaftCore implements RaftCoreApi {
       if (message.context.byteLength > 0) this.reads.request({ from: message.from, context: message.context })
       return
     }
-    if (message.entries.length > 0) this.proposeAsLeader(message.entries.map(entry => ({ type: entry.type, data: entry.data })), false)
+    if (message.entries.length > 0) this.proposals.propose(message.entries, false)
   }
 
   // ---------------------------------------------------------------- proposals
 
   private proposeEntry (proposal: Proposal): void {
     if (this.role === 'leader') {
-      this.proposeAsLeader([proposal], true)
+      this.proposals.propose([proposal], true)
       return
     }
     if (!this.config.forwardProposals) throw new NotLeaderError(this.leader)
     if (this.leader === undefined) throw new ProposalDroppedError('no leader is known')
     this.outbox.send({ type: 'propose', from: this.id, to: this.leader, term: 0, entries: [{ term: 0, index: 0, type: proposal.type, data: proposal.data }] })
-  }
-
-  /**
-   * Append proposals as leader. A local proposal that cannot be taken throws
-   * `ProposalDroppedError`; a forwarded one is dropped (its proposer times out and retries).
-   */
-  private proposeAsLeader (proposals: readonly Proposal[], local: boolean): void {
-    const refuse = (reason: string): void => {
-      if (local) throw new ProposalDroppedError(reason)
-    }
-    if (!this.tracker.isMember(this.id)) return refuse('this leader is no longer a member')
-    if (this.transferee !== undefined) return refuse(`leadership is being transferred to ${this.transferee}`)
-    const accepted: Proposal[] = []
-    let confIndex: number | undefined
-    for (const proposal of proposals) {
-      if (proposal.type === 'config') {
-        // one membership change per batch; a forwarded one the guard refuses is dropped
-        if (confIndex !== undefined || (!local && !this.forwardedConfChangeAcceptable(proposal.data))) continue
-        confIndex = this.log.lastIndex() + accepted.length + 1
-      }
-      accepted.push(proposal)
-    }
-    if (accepted.length === 0) return undefined
-    if (!this.appendEntries(accepted, true)) {
-      return refuse(`more than ${this.config.maxUncommittedBytes} bytes of proposals are uncommitted`)
-    }
-    if (confIndex !== undefined) this.pendingConfIndex = confIndex
-    this.scheduleBroadcast()
-    return undefined
-  }
-
-  private forwardedConfChangeAcceptable (data: Uint8Array): boolean {
-    try {
-      return confChangeRefusalQuiet(this.confChangeGuardState(), decodeConfChange(data)) === undefined
-    } catch (err) {
-      if (err instanceof InvalidConfChangeError) return false
-      throw err
-    }
-  }
-
-  /** Stamp and append entries to the leader's log. Returns false when over the uncommitted-bytes limit. */
-  private appendEntries (proposals: readonly Proposal[], countBytes: boolean): boolean {
-    const first = this.log.lastIndex() + 1
-    const entries: Entry[] = proposals.map((proposal, i) => ({ term: this.term, index: first + i, type: proposal.type, data: proposal.data }))
-    if (countBytes) {
-      const bytes = payloadBytes(entries)
-      if (this.uncommittedBytes > 0 && bytes > 0 && this.uncommittedBytes + bytes > this.config.maxUncommittedBytes) return false
-      this.uncommittedBytes += bytes
-    }
-    const lastIndex = this.log.append(entries)
-    this.tracker.progress.get(this.id)?.maybeUpdate(lastIndex)
-    // The leader's own log is always the longest acknowledged one, so appending to it moves the
-    // commit index only when it is the only voter.
-    if (this.tracker.voters().length === 1) this.maybeCommit()
-    return true
   }
 
   /** Commit what a quorum has, if it is of this term (Raft §5.4.2). Returns whether the commit index moved. */
@@ -659,25 +592,6 @@ export class RaftCore implements RaftCoreApi {
   }
 
   // ---------------------------------------------------------------- membership
-
-  private confChangeGuardState (): ConfChangeGuardState {
-    return {
-      pendingConfIndex: this.pendingConfIndex,
-      applied: this.log.applied,
-      committedInCurrentTerm: this.log.termOrUndefined(this.log.committed) === this.term,
-      confState: this.tracker.confState
-    }
-  }
-
-  /** A leader in a joint configuration with auto-leave proposes leaving it once the change is applied. */
-  private maybeLeaveJointAutomatically (): void {
-    if (this.role !== 'leader' || !this.tracker.autoLeave() || !this.tracker.isJoint() || this.transferee !== undefined) return
-    const leave: ConfChange = { changes: [], transition: 'auto' }
-    if (confChangeRefusalQuiet(this.confChangeGuardState(), leave) !== undefined) return
-    this.appendEntries([{ type: 'config', data: encodeConfChange(leave) }], false)
-    this.pendingConfIndex = this.log.lastIndex()
-    this.scheduleBroadcast()
-  }
 
   private switchToConfiguration (confState: ConfState): void {
     this.tracker.setConfiguration(confState, this.log.lastIndex())
@@ -775,7 +689,8 @@ export class RaftCore implements RaftCoreApi {
       get leader () { return core.leader },
       isMember: id => core.tracker.isMember(id),
       get knowsNoConfiguration () { return isEmptyConfState(core.tracker.confState) },
-      isUpToDate: (lastIndex, lastTerm) => core.log.isUpToDate(lastIndex, lastTerm)
+      isUpToDate: (lastIndex, lastTerm) => core.log.isUpToDate(lastIndex, lastTerm),
+      get followsLiveLeader () { return core.role === 'leader' || (core.leader !== undefined && core.electionElapsed < core.config.electionTicks) }
     }
   }
 }

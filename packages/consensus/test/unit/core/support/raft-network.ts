@@ -177,6 +177,13 @@ export class RaftNetwork {
     })
   }
 
+  /** Whether the group has settled (see `hasSettledLeader`) and each of `ids` has applied all the leader committed. */
+  hasConverged (ids: readonly NodeId[] = [...this.members.keys()]): boolean {
+    if (!this.hasSettledLeader(ids)) return false
+    const { commit } = this.core(this.leaders()[0]).status()
+    return ids.every(id => this.core(id).status().applied === commit)
+  }
+
   /** The members that believe they lead, at their terms. */
   leaders (): NodeId[] {
     return [...this.members.values()].filter(m => m.core.status().role === 'leader').map(m => m.id)
@@ -269,7 +276,7 @@ export class RaftNetwork {
     return messages
   }
 
-  /** Deliver one message now (errors from `step` are recorded on the receiver and rethrown). */
+  /** Deliver one message now; an error `step` throws is recorded on the receiver (`errors`), not rethrown. */
   deliver (message: Message): void {
     const member = this.members.get(message.to)
     if (member === undefined) return
