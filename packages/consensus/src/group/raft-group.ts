@@ -34,7 +34,8 @@ export type SoftStateListener = (state: SoftState) => void
 
 /**
  * Hosts one Raft group: drives its I/O-free core and does what each `Ready` asks, in the order
- * Raft's safety needs — persist (fsync) → send → apply → serve reads → advance. One `Ready` is
+ * Raft's safety needs — persist (fsync) → send → apply → serve reads → advance (a leader sends
+ * before persisting: see `handle`). One `Ready` is
  * processed at a time; whatever arrives meanwhile (proposals, messages, ticks) is batched into
  * the next one, which is how concurrent writes share one fsync.
  *
@@ -217,6 +218,12 @@ export class RaftGroup<Result = unknown> {
   private async handle (ready: Ready): Promise<void> {
     if (ready.softState !== undefined) this.updateSoftState(ready.softState)
     const update: PersistUpdate = { hardState: ready.hardState, entries: ready.entries, snapshot: ready.snapshot }
+    // A leader's messages (appends, heartbeats) do not depend on its own unsynced state — the core
+    // counts its own entries only once `advance` says they are durable — so they leave first and
+    // the followers write in parallel with the leader (Raft thesis §10.2.1). Everyone else
+    // persists first: a vote or an acknowledgement must never outlive a crash's memory.
+    const sendFirst = this.softState.role === 'leader'
+    if (sendFirst) for (const message of ready.messages) this.init.send(message)
     if (ready.entries.length > 0 || ready.snapshot !== undefined || ready.mustSync) {
       await this.persistence.save(update, { sync: ready.mustSync })
     } else if (ready.hardState !== undefined) {
@@ -225,7 +232,7 @@ export class RaftGroup<Result = unknown> {
       this.persistence.save(update, { sync: false }).catch((err: Error) => { this.fail(err) })
     }
     if (ready.snapshot !== undefined) this.restore(ready.snapshot)
-    for (const message of ready.messages) this.init.send(message)
+    if (!sendFirst) for (const message of ready.messages) this.init.send(message)
     for (const entry of ready.committedEntries) this.apply(entry)
     for (const read of ready.readStates) this.confirmRead(read)
     this.core.advance(ready)

@@ -126,7 +126,7 @@ export class LeaderProposals {
 
   /** Stamp and append entries. Returns false when over the uncommitted-bytes budget. */
   private append (proposals: readonly Proposal[], countBytes: boolean): boolean {
-    const { log, tracker, term, id, config } = this.core
+    const { log, term, config } = this.core
     const first = log.lastIndex() + 1
     const entries: Entry[] = proposals.map((proposal, i) => ({ term, index: first + i, type: proposal.type, data: proposal.data }))
     if (countBytes) {
@@ -135,11 +135,9 @@ export class LeaderProposals {
       if (this.uncommittedBytes > 0 && bytes > 0 && this.uncommittedBytes + bytes > config.maxUncommittedBytes) return false
       this.uncommittedBytes += bytes
     }
-    const lastIndex = log.append(entries)
-    tracker.progress.get(id)?.maybeUpdate(lastIndex)
-    // The leader's own log is always the longest acknowledged one, so appending to it moves the
-    // commit index only when it is the only voter.
-    if (tracker.voters().length === 1) this.hooks.maybeCommit()
+    // The leader's own copy counts towards commitment only once it is durable: `advance`
+    // acknowledges it after the host persisted it (the host may send appends to followers first).
+    log.append(entries)
     return true
   }
 }

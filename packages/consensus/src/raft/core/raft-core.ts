@@ -241,6 +241,7 @@ export class RaftCore implements RaftCoreApi {
     if (ready.entries.length > 0) {
       const last = ready.entries[ready.entries.length - 1]
       this.log.stableTo(last.index, last.term)
+      if (this.role === 'leader' && last.term === this.term) this.acknowledgeOwnEntries(last.index)
     }
     if (ready.committedEntries.length > 0) {
       this.log.appliedTo(ready.committedEntries[ready.committedEntries.length - 1].index)
@@ -581,6 +582,11 @@ export class RaftCore implements RaftCoreApi {
    * Owe every follower an append. Proposals and commit advances that arrive between two `ready`
    * calls then leave in one append per follower instead of one each.
    */
+  /** The leader's own log is durable up to `index`: count it, which may commit (a single voter commits here). */
+  private acknowledgeOwnEntries (index: number): void {
+    if (this.tracker.progress.get(this.id)?.maybeUpdate(index) === true && this.maybeCommit()) this.scheduleBroadcast()
+  }
+
   private scheduleBroadcast (): void {
     this.broadcastPending = true
   }
