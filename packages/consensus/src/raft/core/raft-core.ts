@@ -72,6 +72,8 @@ export class RaftCore implements RaftCoreApi {
   /** Ticks since the core was made: the leader's clock for leases and snapshot transfers. */
   private ticks = 0
   private transferee: NodeId | undefined = undefined
+  /** Set once this leader sent timeoutNow in its term: its lease no longer protects reads. */
+  private leaseForfeited = false
   /** The leader owes every follower an append (new entries or a new commit index); sent at the next `ready`. */
   private broadcastPending = false
 
@@ -102,7 +104,8 @@ export class RaftCore implements RaftCoreApi {
     this.follower = new Follower(context)
     this.reads = new ReadIndexCoordinator(context, {
       broadcastHeartbeat: readContext => this.replicator.broadcastHeartbeat(readContext),
-      pushReadState: read => this.outbox.pushReadState(read)
+      pushReadState: read => this.outbox.pushReadState(read),
+      leaseHolds: () => this.leaseHolds()
     })
     this.proposals = new LeaderProposals(context, {
       get transferee () { return core.transferee },
@@ -336,6 +339,7 @@ export class RaftCore implements RaftCoreApi {
       this.term = term
       this.vote = ''
     }
+    this.leaseForfeited = false
     this.leader = undefined
     this.electionElapsed = 0
     this.heartbeatElapsed = 0
@@ -657,7 +661,21 @@ export class RaftCore implements RaftCoreApi {
    * Tell an up-to-date transferee to campaign. A leader that is no longer a voter is done then: it
    * steps down (the new voters no longer talk to it, so it would not hear of the next term).
    */
+  /**
+   * The leader lease behind lease reads. Followers refuse to vote for an election timeout after
+   * they last heard from the leader; the leader counts from when it received their answers, which
+   * is later, so it trusts only answers from the last half election timeout (a margin for the
+   * round trip and for clock drift between members). A handover forfeits the lease for the rest
+   * of the term: the transferee campaigns with `transfer` set, which voters grant despite it.
+   */
+  private leaseHolds (): boolean {
+    if (this.role !== 'leader' || this.leaseForfeited) return false
+    const window = Math.max(1, Math.floor(this.config.electionTicks / 2))
+    return this.tracker.heardFromQuorumSince(this.ticks - window + 1, this.id)
+  }
+
   private sendTimeoutNow (to: NodeId): void {
+    this.leaseForfeited = true
     this.replicator.sendTimeoutNow(to)
     if (!this.tracker.isVoter(this.id)) this.becomeFollower(this.term, undefined)
   }

@@ -9,6 +9,11 @@ export interface ReadIndexHooks {
   broadcastHeartbeat(context: Uint8Array): void
   /** A read for this member's own host is confirmed. */
   pushReadState(read: ReadState): void
+  /**
+   * Whether the leader's lease still holds: a quorum heard from recently enough that no other
+   * leader can have been elected since, and no leadership handover started in this term.
+   */
+  leaseHolds(): boolean
 }
 
 /**
@@ -53,7 +58,7 @@ export class ReadIndexCoordinator {
 
   /** A heartbeat answer: count it towards the round it carries. */
   onHeartbeatResponse (message: HeartbeatResponseMessage): void {
-    if (this.core.config.readOnly !== 'safe' || message.context.byteLength === 0) return
+    if (message.context.byteLength === 0) return
     const acks = this.queue.recordAck(message.from, message.context)
     if (acks === undefined || !this.core.tracker.isQuorum(acks)) return
     for (const read of this.queue.confirm(message.context)) this.answer(read.request, read.index)
@@ -67,7 +72,9 @@ export class ReadIndexCoordinator {
 
   private confirm (request: ReadRequest): void {
     const { log, tracker, id, config } = this.core
-    if (config.readOnly === 'lease') {
+    // A lease read is answered at once only while the lease holds; otherwise (a quorum not heard
+    // from lately, a handover under way) it takes the safe path, a heartbeat round.
+    if (config.readOnly === 'lease' && this.hooks.leaseHolds()) {
       this.answer(request, log.committed)
       return
     }

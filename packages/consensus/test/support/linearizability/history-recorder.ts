@@ -47,11 +47,6 @@ export class HistoryRecorder<Input, Output> {
     }
   }
 
-  /** Operations recorded so far, excluding failed ones. */
-  get size (): number {
-    return this.records.filter(r => r.settled?.kind !== 'fail').length
-  }
-
   /** Counts by how operations ended (unsettled ones count as abandoned). */
   counts (): { completed: number, failed: number, unknown: number } {
     const counts = { completed: 0, failed: 0, unknown: 0 }
