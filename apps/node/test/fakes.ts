@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type {
-  ConsensusStatus, GroupStatus, KvEntry, KvReadOptions, KvResult, KvWriteOptions, ReplicatedKv
+  ConsensusStatus, GroupStatus, KvEntry, KvReadOptions, KvResult, KvWriteOptions, ReplicatedKv, RequestId
 } from '@meshwork/consensus'
 import type { AbortOptions, HealthReport, MeshConfig, MeshEvents, PeerRecord, PubSubHandler, PubSubMessage, PublishResult, RouteEntry } from '@meshwork/core-mesh'
 import {
@@ -251,6 +251,11 @@ export class FakeKv implements ReplicatedKv {
   readonly requests: KvRequest[] = []
   revision = 0
   onRequest: ((request: KvRequest) => Promise<void>) | undefined
+  private seq = 0
+
+  newRequest (): RequestId {
+    return { client: 'fake', seq: ++this.seq }
+  }
 
   async get (key: string, options: KvReadOptions = {}): Promise<KvEntry | undefined> {
     await this.request({ op: 'get', key, options })

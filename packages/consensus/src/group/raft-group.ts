@@ -54,6 +54,9 @@ export class RaftGroup<Result = unknown> {
   private appliedIndex: number
   private snapshotIndex: number
   private softState: SoftState = { leader: undefined, role: 'follower' }
+  /** Term and vote as last fsynced. */
+  private durableTerm: number
+  private durableVote: NodeId
   private running = false
   private scheduled = false
   private stopped = false
@@ -64,6 +67,9 @@ export class RaftGroup<Result = unknown> {
     this.persistence = init.persistence
     this.stateMachine = init.stateMachine
     this.logger = init.logger ?? silentLogger
+    const { hardState } = init.persistence.log.initialState()
+    this.durableTerm = hardState.term
+    this.durableVote = hardState.vote
     const snapshot = init.persistence.log.snapshot()
     if (snapshot.data.length > 0) this.stateMachine.restore(snapshot.data)
     this.snapshotIndex = snapshot.metadata.index
@@ -82,7 +88,7 @@ export class RaftGroup<Result = unknown> {
   }
 
   get isLeader (): boolean {
-    return this.softState.role === 'leader'
+    return !this.stopped && this.softState.role === 'leader'
   }
 
   /** Set once storage failed; the group then stops serving. */
@@ -180,6 +186,9 @@ export class RaftGroup<Result = unknown> {
     if (this.stopped) return
     this.stopped = true
     this.reads.rejectAll(new GroupStoppedError(`group ${this.group} stopped`))
+    // A stopped member leads nothing any more, whatever its core last said: tell the listeners,
+    // so that nobody acts as leader on a group that stopped (on a storage failure, say).
+    this.updateSoftState({ leader: undefined, role: 'follower' })
   }
 
   private checkRunning (): void {
@@ -222,10 +231,18 @@ export class RaftGroup<Result = unknown> {
     // counts its own entries only once `advance` says they are durable — so they leave first and
     // the followers write in parallel with the leader (Raft thesis §10.2.1). Everyone else
     // persists first: a vote or an acknowledgement must never outlive a crash's memory.
-    const sendFirst = this.softState.role === 'leader'
+    // Only while term and vote are already durable: a leader that just won (or a Ready that moves
+    // the term) must not speak for a term a crash could forget.
+    const hardState = ready.hardState
+    const sendFirst = this.softState.role === 'leader' &&
+      (hardState === undefined || (hardState.term === this.durableTerm && hardState.vote === this.durableVote))
     if (sendFirst) for (const message of ready.messages) this.init.send(message)
     if (ready.entries.length > 0 || ready.snapshot !== undefined || ready.mustSync) {
       await this.persistence.save(update, { sync: ready.mustSync })
+      if (hardState !== undefined && ready.mustSync) {
+        this.durableTerm = hardState.term
+        this.durableVote = hardState.vote
+      }
     } else if (ready.hardState !== undefined) {
       // Only the commit index moved. It need not be durable before entries are applied — after a
       // crash the leader tells us again — so it is written behind, in order with later writes.

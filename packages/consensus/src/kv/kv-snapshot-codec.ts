@@ -2,6 +2,7 @@ import { MalformedKvDataError } from '../errors.js'
 import { ByteReader } from '../util/byte-reader.js'
 import { ByteWriter } from '../util/byte-writer.js'
 import { KV_LIMITS } from './kv-limits.js'
+import type { SessionFloor } from './client-sessions.js'
 import type { KvCommand, KvEntry, KvResult } from './kv-types.js'
 
 /** The KV store's state as a Raft snapshot carries it. */
@@ -9,6 +10,7 @@ export interface KvSnapshotContent {
   readonly revision: number
   readonly entries: Iterable<KvEntry>
   readonly results: Iterable<KvResult>
+  readonly floors: Iterable<SessionFloor>
 }
 
 const FORMAT_VERSION = 1
@@ -33,11 +35,17 @@ export function encodeKvSnapshot (content: KvSnapshotContent): Uint8Array {
     writer.bool(result.previous !== undefined)
     if (result.previous !== undefined) writeEntry(writer, result.previous)
   }
+  const floors = [...content.floors]
+  writer.varint(floors.length)
+  for (const { client, floor } of floors) {
+    writer.string(client)
+    writer.varint(floor)
+  }
   return writer.finish()
 }
 
 /** Decodes a snapshot; throws `MalformedKvDataError` on anything that is not one. Values are copied. */
-export function decodeKvSnapshot (data: Uint8Array): { revision: number, entries: KvEntry[], results: KvResult[] } {
+export function decodeKvSnapshot (data: Uint8Array): { revision: number, entries: KvEntry[], results: KvResult[], floors: SessionFloor[] } {
   const reader = new ByteReader(data, reason => new MalformedKvDataError(`malformed KV snapshot: ${reason}`))
   const version = reader.u8()
   if (version !== FORMAT_VERSION) throw new MalformedKvDataError(`unknown KV snapshot format ${version}`)
@@ -56,8 +64,12 @@ export function decodeKvSnapshot (data: Uint8Array): { revision: number, entries
     const previous = reader.bool() ? readEntry(reader) : undefined
     results.push({ op, key, request, revision: resultRevision, succeeded, previous })
   }
+  const floors: SessionFloor[] = []
+  for (let count = reader.count(Number.MAX_SAFE_INTEGER, 2, 'session floors'); count > 0; count--) {
+    floors.push({ client: reader.string(KV_LIMITS.maxClientIdBytes), floor: reader.varint() })
+  }
   reader.end()
-  return { revision, entries, results }
+  return { revision, entries, results, floors }
 }
 
 function writeEntry (writer: ByteWriter, entry: KvEntry): void {

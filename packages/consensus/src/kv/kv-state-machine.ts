@@ -60,7 +60,7 @@ export class KvStateMachine implements StateMachine<KvResult | undefined> {
   }
 
   snapshot (): Uint8Array {
-    return encodeKvSnapshot({ revision: this.appliedIndex, entries: this.data.values(), results: this.sessions.entries() })
+    return encodeKvSnapshot({ revision: this.appliedIndex, entries: this.data.values(), results: this.sessions.entries(), floors: this.sessions.floors() })
   }
 
   restore (data: Uint8Array): void {
@@ -69,6 +69,7 @@ export class KvStateMachine implements StateMachine<KvResult | undefined> {
     this.sessions.clear()
     for (const entry of decoded.entries) this.data.set(entry.key, entry)
     for (const result of decoded.results) this.sessions.record(result)
+    for (const floor of decoded.floors) this.sessions.restoreFloor(floor, decoded.revision)
     this.appliedIndex = decoded.revision
   }
 

@@ -34,7 +34,10 @@ export interface KvResult {
   readonly revision: number
   /** put and delete: always true. cas: whether the expected value matched. */
   readonly succeeded: boolean
-  /** The key's entry before the command (absent: undefined). For a failed cas, the value that did not match. */
+  /**
+   * The key's entry before the command (absent: undefined). For a failed cas, the value that did
+   * not match. Not kept for answering retries: undefined in the answer to a retried request.
+   */
   readonly previous: KvEntry | undefined
 }
 
@@ -55,7 +58,7 @@ export interface KvReadOptions extends AbortOptions {
 }
 
 export interface KvWriteOptions extends AbortOptions {
-  /** Give the same id to a retry so it is applied at most once. Generated when absent. */
+  /** An id from the store's `newRequest()`; give the same id to a retry so it is applied at most once. Generated when absent. */
   readonly request?: RequestId
 }
 
@@ -66,6 +69,8 @@ export interface KvWriteOptions extends AbortOptions {
  * unknown for writes), and an `AbortError` when the signal fires.
  */
 export interface ReplicatedKv {
+  /** A fresh request id, to pass in `KvWriteOptions.request` for a write you may retry. */
+  newRequest(): RequestId
   get(key: string, options?: KvReadOptions): Promise<KvEntry | undefined>
   put(key: string, value: Uint8Array, options?: KvWriteOptions): Promise<KvResult>
   /** Compare-and-set: write `value` only if the current value equals `expected` (undefined: absent). */

@@ -79,8 +79,17 @@ export class RaftKv implements ReplicatedKv {
     return await this.write({ op: 'delete', key, request: options.request ?? this.nextRequest() }, options)
   }
 
-  private nextRequest (): RequestId {
+  /**
+   * A fresh request id of this store's client. Pass it in `options.request` to make a write
+   * retryable: a retry with the same id after a `ConsensusTimeoutError` is applied at most once
+   * and answers with the first attempt's result.
+   */
+  newRequest (): RequestId {
     return { client: this.init.clientId, seq: ++this.seq }
+  }
+
+  private nextRequest (): RequestId {
+    return this.newRequest()
   }
 
   /** A write to a reserved key (`KV_LIMITS.reservedPrefix`), for Meshwork's own records. */
@@ -94,7 +103,8 @@ export class RaftKv implements ReplicatedKv {
     if (!reserved && command.key.startsWith(KV_LIMITS.reservedPrefix)) throw new InvalidKvRequestError(`keys starting with ${JSON.stringify(KV_LIMITS.reservedPrefix)} are reserved`)
     if ('value' in command) checkValue(command.value)
     if (command.op === 'cas' && command.expected !== undefined) checkValue(command.expected)
-    if (command.request.client !== this.init.clientId) throw new InvalidKvRequestError('request ids must use this store\'s client id')
+    if (command.request.client !== this.init.clientId || command.request.seq > this.seq) throw new InvalidKvRequestError('request ids must come from this store\'s newRequest()')
+    if (this.waiters.has(command.request.seq)) throw new InvalidKvRequestError(`request ${command.request.seq} is already pending`)
     const data = encodeKvCommand(command)
     const deadline = this.deadline(options.signal)
     const { promise, resolve } = deferred<KvResult>()
@@ -118,9 +128,11 @@ export class RaftKv implements ReplicatedKv {
    * quorum refuses at once.
    */
   private async retrying<T>(deadline: AbortSignal, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    // Refused at once, before anything is proposed: a retry must not throw it, since an earlier
+    // attempt may still commit.
+    this.refuseWithoutQuorum()
     for (;;) {
       deadline.throwIfAborted()
-      this.refuseWithoutQuorum()
       const tryTimeout = AbortSignal.timeout(this.init.retryMs)
       const signal = anySignal([deadline, tryTimeout])
       try {

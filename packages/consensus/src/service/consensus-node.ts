@@ -256,14 +256,15 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
   }
 
   private promote (raft: RaftGroup<KvResult | undefined>): void {
-    if (!raft.isLeader) return
+    if (!raft.isLeader || raft.failed !== undefined) return
     const learner = promotionCandidate(raft.status(), this.init.maxVoters ?? DEFAULT_MAX_VOTERS)
     if (learner === undefined) return
     try {
       raft.proposeConfChange({ changes: [{ type: 'addVoter', node: learner }], transition: 'auto' })
       this.components.logger.info({ group: raft.group, learner }, 'promoting a caught-up learner to voter')
     } catch (err) {
-      if (!(err instanceof ConsensusError)) throw err
+      // refused (a change pending, leadership moving): the next round tries again
+      this.components.logger.debug({ group: raft.group, learner, err: (err as Error).message }, 'promotion refused')
     }
   }
 
@@ -289,8 +290,9 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
   }
 
   private answerJoin (from: NodeId, group: string): JoinAnswer {
-    const hosted = this.groups.get(group)
-    if (hosted === undefined) return { result: 'retry', reason: `no group ${group} here` }
+    // Only the control group is joined on request; data groups are opened with their voters.
+    const hosted = group === CONTROL_GROUP ? this.groups.get(group) : undefined
+    if (hosted === undefined) return { result: 'retry', reason: `no group ${group} to join here` }
     const { raft } = hosted
     const status = raft.status()
     if (status.confState.voters.includes(from) || status.confState.learners.includes(from)) return { result: 'accepted' }

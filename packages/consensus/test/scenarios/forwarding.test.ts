@@ -1,17 +1,24 @@
 import { describe, expect, it } from '@jest/globals'
+import { encodeConfChange } from '../../src/raft/core/conf-change-codec.js'
 import { NotLeaderError, ProposalDroppedError } from '../../src/errors.js'
 import type { ProposeMessage } from '../../src/raft/core/types.js'
 import { bytes, RaftNetwork } from '../unit/core/support/raft-network.js'
 
 describe('proposal forwarding', () => {
-  it('a follower forwards proposals (data and membership changes) to the leader', () => {
+  it('a follower forwards data proposals to the leader, but not membership changes', () => {
     const net = new RaftNetwork({ voters: ['a', 'b', 'c'], bootstrapSnapshot: true })
     net.campaign('a')
     net.propose('c', 'from-c')
     const forwarded = net.delivered.filter((m): m is ProposeMessage => m.type === 'propose')
     expect(forwarded.map(m => [m.from, m.to, m.term])).toEqual([['c', 'a', 0]])
     net.addMember('d')
-    net.core('b').proposeConfChange({ changes: [{ type: 'addLearner', node: 'd' }], transition: 'auto' })
+    const change = { changes: [{ type: 'addLearner', node: 'd' }], transition: 'auto' } as const
+    expect(() => { net.core('b').proposeConfChange(change) }).toThrow(expect.objectContaining({ name: 'NotLeaderError', leader: 'a' }))
+    // a config entry forwarded by hand (as a hostile member would) is dropped by the leader
+    net.core('a').step({ type: 'propose', from: 'b', to: 'a', term: 0, entries: [{ term: 0, index: 0, type: 'config', data: encodeConfChange(change) }] })
+    net.stabilize()
+    expect(net.core('a').status().confState.learners).toEqual([])
+    net.core('a').proposeConfChange(change)
     net.stabilize()
     expect(net.core('a').status().confState.learners).toEqual(['d'])
     for (const id of ['a', 'b', 'c', 'd']) expect(net.member(id).applied).toEqual(['from-c'])

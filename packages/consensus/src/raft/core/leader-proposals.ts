@@ -1,5 +1,5 @@
-import { InvalidConfChangeError, ProposalDroppedError } from '../../errors.js'
-import { decodeConfChange, encodeConfChange } from './conf-change-codec.js'
+import { ProposalDroppedError } from '../../errors.js'
+import { encodeConfChange } from './conf-change-codec.js'
 import { confChangeRefusal, confChangeRefusalQuiet } from './conf-change-guard.js'
 import type { ConfChangeGuardState } from './conf-change-guard.js'
 import type { CoreContext } from './core-context.js'
@@ -74,8 +74,9 @@ export class LeaderProposals {
     let confIndex: number | undefined
     for (const proposal of proposals) {
       if (proposal.type === 'config') {
-        // one membership change per batch; a forwarded one the guard refuses is dropped
-        if (confIndex !== undefined || (!local && !this.forwardedConfChangeAcceptable(proposal.data))) continue
+        // one membership change per batch, and only from the leader's own host: forwarded ones
+        // are dropped, so that no member can change the membership by forwarding
+        if (confIndex !== undefined || !local) continue
         confIndex = this.core.log.lastIndex() + accepted.length + 1
       }
       accepted.push(proposal)
@@ -112,15 +113,6 @@ export class LeaderProposals {
       applied: log.applied,
       committedInCurrentTerm: log.termOrUndefined(log.committed) === term,
       confState: tracker.confState
-    }
-  }
-
-  private forwardedConfChangeAcceptable (data: Uint8Array): boolean {
-    try {
-      return confChangeRefusalQuiet(this.guardState(), decodeConfChange(data)) === undefined
-    } catch (err) {
-      if (err instanceof InvalidConfChangeError) return false
-      throw err
     }
   }
 

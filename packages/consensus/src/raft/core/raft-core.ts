@@ -159,11 +159,15 @@ export class RaftCore implements RaftCoreApi {
     this.proposeEntry({ type: 'normal', data })
   }
 
+  /**
+   * Membership changes are proposed at the leader only: a follower refuses with `NotLeaderError`
+   * (naming the leader), and the leader drops forwarded config entries, so that no member — a
+   * learner least of all — can change the membership by forwarding.
+   */
   proposeConfChange (change: ConfChange): void {
     const data = encodeConfChange(change)
-    if (this.role === 'leader') {
-      this.proposals.checkConfChange(change)
-    }
+    if (this.role !== 'leader') throw new NotLeaderError(this.leader, 'membership changes are proposed at the leader')
+    this.proposals.checkConfChange(change)
     this.proposeEntry({ type: 'config', data })
   }
 

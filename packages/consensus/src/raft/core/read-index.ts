@@ -37,12 +37,14 @@ export class ReadIndexCoordinator {
   /** A read from this member's host or forwarded by a follower. */
   request (request: ReadRequest): void {
     const { tracker, log, id } = this.core
-    if (tracker.isSingleVoter() && tracker.isVoter(id)) {
-      this.answer(request, log.committed)
-      return
-    }
+    // Even a single voter waits for an entry of its term to commit: until then its commit index
+    // may lag what it acknowledged before a restart.
     if (!this.committedInCurrentTerm()) {
       this.held.push(request)
+      return
+    }
+    if (tracker.isSingleVoter() && tracker.isVoter(id)) {
+      this.answer(request, log.committed)
       return
     }
     this.confirm(request)

@@ -254,9 +254,8 @@ export class FaultInjector {
     if (leader === undefined) return retry(100)
     const change = this.chooseChange(leader.configuration)
     if (change === undefined) return retry(300)
-    // Mostly at the leader; sometimes at a follower, which forwards it.
-    const followers = this.cluster.upMembers().filter(m => m !== leader && leader.configuration.voters.includes(m.id))
-    const proposer = followers.length > 0 && this.random.chance(0.25) ? this.random.pick(followers) : leader
+    // At the leader: a follower refuses membership changes (NotLeaderError), and the leader drops forwarded ones.
+    const proposer = leader
     try {
       proposer.proposeConfChange(change.change)
     } catch (err) {

@@ -94,6 +94,9 @@ export class SimMember {
   private memberState: MemberState = 'up'
   /** The role as of the last Ready. */
   private role: Role = 'follower'
+  /** Term and vote as last fsynced (a leader sends before its fsync only while they are). */
+  private durableTerm = 0
+  private durableVote = ''
   /** Bumped on crash, so that timers of an earlier life do nothing. */
   private incarnation = 0
   private ticker: TimerHandle = undefined
@@ -277,6 +280,8 @@ export class SimMember {
     this.appliedIndex = snapshot.metadata.index
     this.snapshotIndex = snapshot.metadata.index
     this.confState = storage.initialState().confState
+    this.durableTerm = storage.initialState().hardState.term
+    this.durableVote = storage.initialState().hardState.vote
     this.missedTicks = 0
     this.role = 'follower'
     this.core = new RaftCore({
@@ -340,7 +345,10 @@ export class SimMember {
     this.observeLeadership(ready)
     const persists = ready.snapshot !== undefined || ready.entries.length > 0 || ready.hardState !== undefined
     if (persists) this.init.disk.write({ snapshot: ready.snapshot, entries: ready.entries, hardState: ready.hardState })
-    const early = this.init.defects?.sendBeforeDurable === true
+    // As RaftGroup does: a leader's messages leave before its own fsync (the core counts its own
+    // entries only at advance); everyone else's wait for durability, unless the defect is set.
+    const termDurable = ready.hardState === undefined || (ready.hardState.term === this.durableTerm && ready.hardState.vote === this.durableVote)
+    const early = this.init.defects?.sendBeforeDurable === true || (this.role === 'leader' && termDurable)
     if (early) this.send(ready.messages)
     if (!persists || !ready.mustSync) {
       this.finish(ready, !early)
@@ -356,9 +364,14 @@ export class SimMember {
       this.syncTrap = undefined
       trap?.(delay)
     }
+    const synced = ready.hardState
     this.init.clock.setTimeout(() => {
       if (incarnation !== this.incarnation) return
       this.init.disk.sync()
+      if (synced !== undefined) {
+        this.durableTerm = synced.term
+        this.durableVote = synced.vote
+      }
       this.syncing = false
       const rest = (): void => {
         this.finish(ready, !early)

@@ -66,4 +66,21 @@ describe('KvStateMachine', () => {
     expect(text(copy.get('k1')?.value)).toBe(text(kv.get('k1')?.value))
     expect(retried?.revision).toBe(49)
   })
+
+  it('never executes a request twice, even when a late retry arrives after many later requests', () => {
+    const kv = new KvStateMachine()
+    let index = 0
+    const put = (seq: number, value: string): ReturnType<KvStateMachine['apply']> =>
+      kv.apply(entry(++index, { op: 'put', key: 'k', value: bytes(value), request: { client: 'c', seq } }))
+    for (let seq = 2; seq <= 100; seq++) put(seq, `v${seq}`)
+    put(1, 'v1') // a retry of seq 1 applied late
+    for (let seq = 101; seq <= 1200; seq++) put(seq, `v${seq}`)
+    expect(put(60, 'duplicate')).toBeUndefined() // forgotten: not executed again
+    expect(text(kv.get('k')?.value)).toBe('v1200')
+    // and after a snapshot restore, too
+    const copy = new KvStateMachine()
+    copy.restore(kv.snapshot())
+    expect(copy.apply(entry(++index, { op: 'put', key: 'k', value: bytes('again'), request: { client: 'c', seq: 61 } }))).toBeUndefined()
+    expect(text(copy.get('k')?.value)).toBe('v1200')
+  })
 })
