@@ -59,6 +59,7 @@ export interface ConsensusNodeParts {
  */
 export class ConsensusNode implements ConsensusService, MemberDirectorySource {
   private readonly groups = new Map<string, HostedGroup>()
+  private readonly opening = new Map<string, Promise<HostedGroup>>()
   private readonly memberListeners = new Set<(peer: DiscoveredPeer) => void>()
   private readonly join: JoinProtocol
   private readonly clientId: string
@@ -91,6 +92,17 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
 
   async start (options: AbortOptions = {}): Promise<void> {
     if (this.started) return
+    try {
+      await this.startParts(options)
+    } catch (err) {
+      // Release what did start (the transport's handler, the store's lock) before failing.
+      this.started = true
+      await this.stop().catch(() => {})
+      throw err
+    }
+  }
+
+  private async startParts (options: AbortOptions): Promise<void> {
     await this.parts.transport.start({
       onBatch: (from, envelopes) => { this.deliver(from, envelopes) },
       onUnreachable: (peer) => { this.peerUnreachable(peer) }
@@ -160,8 +172,19 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
    * founded with them; with `voters: []` the node waits to be added by the group's leader.
    */
   async openGroup (group: string, options: OpenGroupOptions): Promise<HostedGroup> {
-    const existing = this.groups.get(group)
-    if (existing !== undefined) return existing
+    const existing = this.groups.get(group) ?? this.opening.get(group)
+    if (existing !== undefined) return await existing
+    if (this.stopController.signal.aborted) throw new GroupStoppedError('consensus stopped')
+    const opening = this.open(group, options)
+    this.opening.set(group, opening)
+    try {
+      return await opening
+    } finally {
+      this.opening.delete(group)
+    }
+  }
+
+  private async open (group: string, options: OpenGroupOptions): Promise<HostedGroup> {
     const persistence = await this.parts.store.open(group, options)
     const state = new KvStateMachine()
     if (isPristine(persistence) && options.voters.length > 0) {
@@ -203,6 +226,11 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
         const peer = record === undefined ? undefined : memberFromRecord(record)
         if (peer !== undefined) for (const listener of this.memberListeners) listener(peer)
       })
+    }
+    if (this.stopController.signal.aborted) {
+      kv.close()
+      raft.stop()
+      throw new GroupStoppedError('consensus stopped')
     }
     this.groups.set(group, hosted)
     // Replay what the disk says is committed before serving: the state machine and the

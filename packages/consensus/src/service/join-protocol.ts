@@ -18,6 +18,8 @@ export type JoinAnswer =
   | { readonly result: 'retry', readonly reason: string }
 
 const MAX_FRAME = 1024
+/** A peer that opens a join channel and sends nothing is dropped after this long. */
+const REQUEST_WAIT_MS = 5_000
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -49,7 +51,7 @@ export class JoinProtocol {
 
   private async answerOne (channel: Channel, answer: (from: NodeId, request: JoinRequest) => JoinAnswer): Promise<void> {
     try {
-      const request = decodeRequest(await firstFrame(channel))
+      const request = decodeRequest(await raceSignal(firstFrame(channel), AbortSignal.timeout(REQUEST_WAIT_MS)))
       await channel.send(encoder.encode(JSON.stringify(answer(channel.peer, request))))
       await channel.close()
     } catch (err) {
