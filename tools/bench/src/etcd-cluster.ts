@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import type { KvCluster, KvMember, KvWrite } from './kv-cluster.js'
 import { isAcknowledged, KvHttpClient } from './kv-http.js'
 import { freeTcpPort, LOOPBACK } from './kv-ports.js'
-import { ServerProcess } from './kv-server-process.js'
+import { environmentWithout, ServerProcess } from './kv-server-process.js'
 import { registerDirectory, removeDirectory } from './swim-reaper.js'
 
 export interface EtcdClusterInit {
@@ -36,11 +36,6 @@ interface MemberSlot {
 interface EtcdStatus { header?: { member_id?: string }, leader?: string }
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64')
-
-/** The environment without `ETCD_*` variables, which etcd would read as flags. */
-function etcdEnvironment (): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ETCD_')))
-}
 
 /**
  * Debian's etcd 3.4 as `size` members on 127.0.0.1 (one `etcd` process each, its own client and
@@ -156,7 +151,7 @@ export class EtcdCluster implements KvCluster {
         '--logger', 'zap',
         '--log-outputs', 'stderr'
       ],
-      env: etcdEnvironment(),
+      env: environmentWithout('ETCD_'),
       logFile: join(this.dir, `${slot.name}.log`)
     })
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import type { KvCluster, KvMember, KvWrite } from './kv-cluster.js'
 import { isAcknowledged, KvHttpClient } from './kv-http.js'
 import { freeTcpPort, LOOPBACK } from './kv-ports.js'
-import { ServerProcess } from './kv-server-process.js'
+import { environmentWithout, ServerProcess } from './kv-server-process.js'
 import { registerDirectory, removeDirectory } from './swim-reaper.js'
 
 /** apps/node's `meshwork` executable, from `tools/bench/dist/src/`. */
@@ -44,11 +44,6 @@ const CONTROL_GROUP = 'control'
 
 function kvGroup (status: RaftStatus): RaftGroupStatus | undefined {
   return status.groups.find(g => g.group === CONTROL_GROUP) ?? status.groups[0]
-}
-
-/** The environment without `MESHWORK_*` variables, which `meshwork start` would read as settings. */
-function meshworkEnvironment (): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MESHWORK_')))
 }
 
 /**
@@ -169,7 +164,7 @@ export class MeshworkKvCluster implements KvCluster {
         '--log-format', 'json',
         ...bootstrap
       ],
-      env: meshworkEnvironment(),
+      env: environmentWithout('MESHWORK_'),
       logFile: join(this.dir, `node-${i}.log`)
     })
     const deadline = performance.now() + START_TIMEOUT_MS

@@ -24,6 +24,11 @@ export const TIED_TO_BENCHMARK = spawnSync('sh', ['-c', 'command -v setpriv'], {
  * reaches everything it started. It is registered with the benchmark's reaper, which kills it
  * when the benchmark exits, fails or is interrupted.
  */
+/** This process's environment without the variables whose names start with `prefix` (so a server reads only its flags). */
+export function environmentWithout (prefix: string): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith(prefix)))
+}
+
 export class ServerProcess {
   readonly exited: Promise<void>
   private readonly child: ChildProcess
