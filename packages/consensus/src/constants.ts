@@ -20,3 +20,7 @@ export const DEFAULT_SNAPSHOT_CHUNK_BYTES = 256 * 1024
 export const MAX_BATCH_FRAME_BYTES = 768 * 1024
 /** Messages queued for one peer beyond this are dropped (the peer is reported unreachable). */
 export const MAX_QUEUED_MESSAGES_PER_PEER = 8192
+/** Bytes (estimated) queued for one peer beyond this are dropped too. */
+export const MAX_QUEUED_BYTES_PER_PEER = 64 * 1024 * 1024
+/** A frame to a peer not written within this long (the peer stopped reading) drops its channel and queue. */
+export const DEFAULT_SEND_TIMEOUT_MS = 10_000

@@ -32,7 +32,7 @@ export { MemoryGroupPersistence, type GroupPersistence, type PersistUpdate } fro
 export { MemoryGroupStore, type GroupStore } from './group/group-store.js'
 export { LevelGroupStore } from './group/level-group-store.js'
 export type { RaftTransport, RaftEnvelope, RaftBatchHandler, TransportStats } from './transport/raft-transport.js'
-export { MeshChannelTransport } from './transport/mesh-channel-transport.js'
+export { MeshChannelTransport, type MeshChannelTransportInit } from './transport/mesh-channel-transport.js'
 export { encodeRaftBatch, decodeRaftBatch } from './wire/raft-batch-codec.js'
 export type * from './kv/kv-types.js'
 export { KV_LIMITS } from './kv/kv-limits.js'

@@ -33,7 +33,10 @@ export class ChannelPool {
     try {
       await channel.send(frame, options)
     } catch (err) {
+      // The pool lets go of a channel that failed (or whose send was given up): abort it, or
+      // nothing would ever close its stream.
       if (this.channels.get(peer) === pending) this.channels.delete(peer)
+      channel.abort(err instanceof Error ? err : new Error(String(err)))
       throw err
     }
   }

@@ -1,5 +1,5 @@
 import { ChannelPool, type Channel, type ChannelHost, type Logger, type PeerIdString } from '@meshwork/core-mesh'
-import { MAX_BATCH_FRAME_BYTES, MAX_QUEUED_MESSAGES_PER_PEER, RAFT_PROTOCOL } from '../constants.js'
+import { DEFAULT_SEND_TIMEOUT_MS, MAX_BATCH_FRAME_BYTES, MAX_QUEUED_BYTES_PER_PEER, MAX_QUEUED_MESSAGES_PER_PEER, RAFT_PROTOCOL } from '../constants.js'
 import { InvalidRaftMessageError } from '../errors.js'
 import type { Message, NodeId } from '../raft/core/types.js'
 import { decodeRaftBatch, encodeRaftBatch } from '../wire/raft-batch-codec.js'
@@ -14,7 +14,16 @@ export interface MeshChannelTransportComponents {
 
 interface PeerQueue {
   envelopes: RaftEnvelope[]
+  /** Estimated bytes of `envelopes`. */
+  bytes: number
   sending: boolean
+}
+
+export interface MeshChannelTransportInit {
+  /** A frame not written within this long drops the peer's channel and queue. Default 10 s. */
+  readonly sendTimeoutMs?: number
+  /** Estimated bytes queued per peer before messages are dropped. Default 64 MiB. */
+  readonly maxQueuedBytesPerPeer?: number
 }
 
 /**
@@ -31,7 +40,7 @@ export class MeshChannelTransport implements RaftTransport {
   private handlers: { onBatch: RaftBatchHandler, onUnreachable: (peer: NodeId) => void } | undefined
   private readonly counters = { framesSent: 0, messagesSent: 0, framesReceived: 0, messagesReceived: 0, dropped: 0 }
 
-  constructor (private readonly components: MeshChannelTransportComponents) {
+  constructor (private readonly components: MeshChannelTransportComponents, private readonly init: MeshChannelTransportInit = {}) {
     this.outbound = new ChannelPool(components.channels, RAFT_PROTOCOL)
   }
 
@@ -56,15 +65,17 @@ export class MeshChannelTransport implements RaftTransport {
     if (this.handlers === undefined) return
     let queue = this.queues.get(to)
     if (queue === undefined) {
-      queue = { envelopes: [], sending: false }
+      queue = { envelopes: [], bytes: 0, sending: false }
       this.queues.set(to, queue)
     }
-    if (queue.envelopes.length >= MAX_QUEUED_MESSAGES_PER_PEER) {
+    const bytes = payloadBytes(envelope.message)
+    if (queue.envelopes.length >= MAX_QUEUED_MESSAGES_PER_PEER || queue.bytes + bytes > (this.init.maxQueuedBytesPerPeer ?? MAX_QUEUED_BYTES_PER_PEER)) {
       this.counters.dropped++
       this.handlers.onUnreachable(to)
       return
     }
     queue.envelopes.push(envelope)
+    queue.bytes += bytes
     this.flushScheduled ??= setImmediate(() => { this.flushAll() })
   }
 
@@ -88,20 +99,28 @@ export class MeshChannelTransport implements RaftTransport {
   /** Writes the peer's queue frame by frame until it is empty; a failure drops what is queued. */
   private async drain (peer: NodeId, queue: PeerQueue): Promise<void> {
     queue.sending = true
+    let inFlight = 0
     try {
       while (queue.envelopes.length > 0 && this.handlers !== undefined) {
         const batch = takeFrame(queue.envelopes)
-        await this.outbound.send(peer, encodeRaftBatch(batch))
+        for (const { message } of batch) queue.bytes -= payloadBytes(message)
+        inFlight = batch.length
+        await this.outbound.send(peer, encodeRaftBatch(batch), { signal: AbortSignal.timeout(this.init.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS) })
+        inFlight = 0
         this.counters.framesSent++
         this.counters.messagesSent += batch.length
       }
     } catch (err) {
       this.components.logger.debug({ peer, err: (err as Error).message }, 'raft send failed; dropping queued messages')
-      this.counters.dropped += queue.envelopes.length
+      // A peer that stopped reading (or a broken channel): start over on a new channel.
+      this.outbound.forget(peer, 'raft send failed')
+      this.counters.dropped += queue.envelopes.length + inFlight
       queue.envelopes.length = 0
+      queue.bytes = 0
       this.handlers?.onUnreachable(peer)
     } finally {
       queue.sending = false
+      if (queue.envelopes.length === 0 && this.queues.get(peer) === queue) this.queues.delete(peer)
     }
   }
 

@@ -55,6 +55,25 @@ describe('channel pool', () => {
     expect(opened[0].frames).toEqual(['y'])
   })
 
+  it('aborts a channel whose send failed or was given up, so it leaves no orphaned stream', async () => {
+    const opened: Array<{ aborted: boolean }> = []
+    const host = {
+      openChannel: async () => {
+        const state = { aborted: false }
+        opened.push(state)
+        return {
+          send: async (_frame: Uint8Array, options?: { signal?: AbortSignal }) => {
+            await new Promise((_resolve, reject) => { options?.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }) })
+          },
+          abort: () => { state.aborted = true }
+        } as unknown as Channel
+      }
+    } as unknown as ChannelHost
+    const pool = new ChannelPool(host, '/p')
+    await expect(pool.send('a', utf8('stuck'), { signal: AbortSignal.timeout(20) })).rejects.toThrow()
+    expect(opened[0].aborted).toBe(true)
+  })
+
   it('forget aborts the dropped channel, so a flapping peer leaves no orphaned stream', async () => {
     const { host, opened } = fakeHost()
     const pool = new ChannelPool(host, '/p')
