@@ -90,4 +90,25 @@ describe('snapshot carrying a membership change', () => {
     expect(net.member('c').applied).toEqual(net.member('a').applied)
     expect(net.errors()).toEqual([])
   })
+
+  it('a snapshot arriving while committed entries are being applied waits: their config entries must not land on its configuration', () => {
+    const net = new RaftNetwork({ voters: ['a', 'b', 'c'] })
+    net.campaign('a')
+    net.propose('a', 'x')
+    const b = net.core('b')
+    const entries = [3, 4].map(index => ({ index, term: 1, type: 'normal' as const, data: new TextEncoder().encode(`e${index}`) }))
+    b.step({ type: 'append', from: 'a', to: 'b', term: 1, prevIndex: 2, prevTerm: 1, entries, commit: 4 })
+    const handedOut = b.ready()
+    expect(handedOut.committedEntries.map(e => e.index)).toEqual([3, 4])
+    // before the host has applied them, a whole snapshot of a later configuration arrives
+    const data = new TextEncoder().encode('state at 10')
+    const confState = { voters: ['a', 'b', 'c', 'd'], learners: [], outgoing: [], learnersNext: [], autoLeave: false }
+    const chunk: SnapshotChunkMessage = {
+      type: 'snapshot', from: 'a', to: 'b', term: 1, metadata: { index: 10, term: 1, confState }, offset: 0, data, done: true, totalSize: data.length, checksum: crc32c(data)
+    }
+    b.step(chunk)
+    expect(b.status().confState.voters).toEqual(['a', 'b', 'c'])
+    expect(b.status().lastIndex).toBe(4)
+    expect(b.ready().snapshot).toBeUndefined()
+  })
 })

@@ -85,12 +85,15 @@ export class Follower {
   /**
    * Install a snapshot from the leader: the log is replaced and the snapshot's configuration
    * becomes ours, including membership changes we never saw as log entries. Returns false when
-   * the snapshot brings nothing new.
+   * the snapshot brings nothing new, or arrives while committed entries are still being applied.
    */
   private restore (snapshot: Snapshot): boolean {
     const { log, tracker } = this.core
     const { index, term, confState } = snapshot.metadata
     if (index <= log.committed) return false
+    // Committed entries handed to the host are still being applied (their config entries would
+    // land on top of the snapshot's configuration): not now. The leader sends the snapshot again.
+    if (log.applying > log.applied) return false
     if (log.matchTerm(index, term)) {
       // our log already has it: just fast-forward the commit index
       log.commitTo(index)
