@@ -22,7 +22,7 @@ export interface MeshConsensusOptions extends ConsensusInit {
 export function meshConsensus (options: MeshConsensusOptions): ServiceFactory<ConsensusNode, ConsensusNodeComponents> {
   return defineService({
     name: CONSENSUS_SERVICE,
-    needs: ['peerId', 'addresses', 'channels', 'logger', 'random', 'events'],
+    needs: ['peerId', 'addresses', 'channels', 'logger', 'metrics', 'random', 'events'],
     provides: [CONSENSUS_SERVICE]
   }, (components: ConsensusNodeComponents) => new ConsensusNode(components, options, {
     store: options.store ?? new LevelGroupStore(join(options.dataDir, 'raft.level')),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { AbortOptions, ChannelHost, DiscoveredPeer, Logger, MeshEvents, PeerIdString, RandomSource, TypedEventTarget } from '@meshwork/core-mesh'
+import type { AbortOptions, ChannelHost, DiscoveredPeer, Logger, MeshEvents, Metrics, PeerIdString, RandomSource, TypedEventTarget } from '@meshwork/core-mesh'
 import {
   DEFAULT_ELECTION_TICKS, DEFAULT_HEARTBEAT_TICKS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_VOTERS, DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_SNAPSHOT_CHUNK_BYTES, DEFAULT_SNAPSHOT_ENTRIES, DEFAULT_TICK_MS
@@ -15,6 +15,7 @@ import type { NodeId } from '../raft/core/types.js'
 import type { RaftEnvelope, RaftTransport, TransportStats } from '../transport/raft-transport.js'
 import { CONTROL_GROUP, type ConsensusInit, type ConsensusService, type ConsensusStatus, type GroupStatus } from './consensus-api.js'
 import { JoinProtocol, type JoinAnswer } from './join-protocol.js'
+import { ConsensusMetrics } from './consensus-metrics.js'
 import { LeaderElection } from './leader-election.js'
 import { directoryPrefix, encodeAddresses, isMemberKey, memberFromRecord, memberKey, type MemberDirectorySource } from './member-directory.js'
 import { promotionCandidate } from './promotion.js'
@@ -25,6 +26,7 @@ export interface ConsensusNodeComponents {
   addresses: () => string[]
   channels: ChannelHost
   logger: Logger
+  metrics: Metrics
   random: RandomSource
   events: TypedEventTarget<MeshEvents>
 }
@@ -62,6 +64,7 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
   private readonly opening = new Map<string, Promise<HostedGroup>>()
   private readonly memberListeners = new Set<(peer: DiscoveredPeer) => void>()
   private readonly join: JoinProtocol
+  private readonly metrics: ConsensusMetrics
   private readonly clientId: string
   private tickTimer: ReturnType<typeof setInterval> | undefined
   private joinTimer: ReturnType<typeof setTimeout> | undefined
@@ -78,6 +81,7 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
     private readonly parts: ConsensusNodeParts
   ) {
     this.join = new JoinProtocol(components.channels, components.logger)
+    this.metrics = new ConsensusMetrics(components.metrics)
     this.clientId = `${components.peerId}/${randomBytes(6).toString('hex')}`
   }
 
@@ -217,7 +221,10 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
       requestTimeoutMs: this.init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       retryMs: tickMs * electionTicks
     })
-    raft.onSoftState((soft) => { this.components.logger.info({ group, leader: soft.leader, role: soft.role, term: raft.status().term }, 'raft leadership changed') })
+    raft.onSoftState((soft) => {
+      this.metrics.leaderChanged(group)
+      this.components.logger.info({ group, leader: soft.leader, role: soft.role, term: raft.status().term }, 'raft leadership changed')
+    })
     const hosted = { raft, state, kv, election: new LeaderElection(raft) }
     if (group === CONTROL_GROUP) {
       raft.onApplied((_entry, result) => {
@@ -276,11 +283,13 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
 
   private tickAll (): void {
     this.ticks++
+    // About four times per election timeout: promotions and metrics.
+    const housekeeping = this.ticks % Math.max(1, Math.floor((this.init.electionTicks ?? DEFAULT_ELECTION_TICKS) / 4)) === 0
     for (const { raft } of this.groups.values()) {
       raft.tick()
-      // About four times per election timeout, the leader looks for a learner to promote.
-      if (this.ticks % Math.max(1, Math.floor((this.init.electionTicks ?? DEFAULT_ELECTION_TICKS) / 4)) === 0) this.promote(raft)
+      if (housekeeping) this.promote(raft)
     }
+    if (housekeeping) this.metrics.update(this.status().groups, this.transportStats())
   }
 
   private promote (raft: RaftGroup<KvResult | undefined>): void {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createMeshNode, type MeshNode } from '@meshwork/core-mesh'
+import { createMeshNode, type Counter, type Gauge, type Histogram, type MeshNode, type MetricLabels, type Metrics } from '@meshwork/core-mesh'
 import { withConsensus, type MeshConsensusOptions } from '../../src/create-consensus.js'
 import { CONSENSUS_SERVICE } from '../../src/service/consensus-api.js'
 import type { ConsensusNode } from '../../src/service/consensus-node.js'
@@ -11,7 +11,30 @@ export { eventually } from '@meshwork/core-mesh/testkit'
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 export const text = (bytes: Uint8Array | undefined): string | undefined => bytes === undefined ? undefined : new TextDecoder().decode(bytes)
 
+/** Metrics kept in maps, keyed `name:first label value`, to read back in tests. */
+export class RecordingMetrics implements Metrics {
+  readonly gauges = new Map<string, number>()
+  readonly counters = new Map<string, number>()
+  counter (name: string): Counter {
+    return { inc: (labels, value = 1) => { const key = keyOf(name, labels); this.counters.set(key, (this.counters.get(key) ?? 0) + value) } }
+  }
+
+  gauge (name: string): Gauge {
+    return { set: (value, labels) => { this.gauges.set(keyOf(name, labels), value) } }
+  }
+
+  histogram (): Histogram {
+    return { observe: () => {} }
+  }
+}
+
+function keyOf (name: string, labels: MetricLabels | undefined): string {
+  const first = labels === undefined ? undefined : Object.values(labels)[0]
+  return first === undefined ? name : `${name}:${first}`
+}
+
 export interface ConsensusMember {
+  metrics: RecordingMetrics
   node: MeshNode
   consensus: ConsensusNode
   id: string
@@ -31,7 +54,9 @@ export class ConsensusFixture {
   async member (name: string, bootstrap: string[], options: Partial<MeshConsensusOptions> = {}, existingDataDir?: string): Promise<ConsensusMember> {
     this.root ??= await mkdtemp(join(tmpdir(), 'meshwork-consensus-it-'))
     const dataDir = existingDataDir ?? join(this.root, name)
+    const metrics = new RecordingMetrics()
     const node = await createMeshNode(withConsensus({
+      metrics,
       dataDir: join(dataDir, 'mesh'),
       transport: 'tcp',
       listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -42,7 +67,7 @@ export class ConsensusFixture {
     await node.start()
     const consensus = node.service<ConsensusNode>(CONSENSUS_SERVICE)
     if (consensus === undefined) throw new Error('no consensus service')
-    const member = { node, consensus, id: node.peerId, address: node.addresses()[0], dataDir }
+    const member = { metrics, node, consensus, id: node.peerId, address: node.addresses()[0], dataDir }
     this.members.push(member)
     return member
   }

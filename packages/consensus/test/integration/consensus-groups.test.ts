@@ -59,4 +59,17 @@ describe('many Raft groups per node, and leader election', () => {
     expect(seen).toContain(next.election.leader)
     stop()
   }, 30_000)
+
+  it('exports per-group metrics: term, indexes, leadership, quorum, membership, transport frames', async () => {
+    await new Promise(resolve => setTimeout(resolve, 300)) // a few housekeeping rounds
+    const recorded = members.map(m => m.metrics)
+    const leaders = recorded.map(r => r.gauges.get('meshwork_raft_is_leader:data-0') ?? 0)
+    expect(leaders.reduce((a, b) => a + b, 0)).toBe(1)
+    for (const r of recorded) {
+      expect(r.gauges.get('meshwork_raft_voters:control')).toBe(3)
+      expect(r.gauges.get('meshwork_raft_quorum_active:control')).toBe(1)
+      expect(r.gauges.get('meshwork_raft_commit_index:data-0')).toBeGreaterThan(1)
+      expect(r.counters.get('meshwork_raft_frames_total:sent') ?? 0).toBeGreaterThan(0)
+    }
+  }, 30_000)
 })
