@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { KvCluster, KvMember, KvWrite } from './kv-cluster.js'
-import { isAcknowledged, KvHttpClient } from './kv-http.js'
+import { isAcknowledged, KvHttpClient, writesThroughEveryMember } from './kv-http.js'
 import { freeTcpPort, LOOPBACK } from './kv-ports.js'
 import { environmentWithout, ServerProcess } from './kv-server-process.js'
 import { registerDirectory, removeDirectory } from './swim-reaper.js'
@@ -89,7 +89,7 @@ export class EtcdCluster implements KvCluster {
     const deadline = performance.now() + timeoutMs
     for (;;) {
       if (this.liveMembers().length !== this.size) throw new Error(`etcd: a member exited:\n  ${this.logTails()}`)
-      if (await this.leader() !== undefined && await this.writesThroughEveryMember()) return
+      if (await this.leader() !== undefined && await writesThroughEveryMember(this, this.control, CONTROL_TIMEOUT_MS)) return
       if (performance.now() > deadline) throw new Error(`etcd: no leader taking writes through every member after ${timeoutMs} ms:\n  ${this.logTails()}`)
       await new Promise(resolve => setTimeout(resolve, POLL_MS))
     }
@@ -166,18 +166,6 @@ export class EtcdCluster implements KvCluster {
     } catch {
       return undefined
     }
-  }
-
-  private async writesThroughEveryMember (): Promise<boolean> {
-    for (const i of this.liveMembers()) {
-      try {
-        const response = await this.control.send(this.member(i), this.encodeWrite('bench/ready', String(i)), CONTROL_TIMEOUT_MS)
-        if (!isAcknowledged(response)) return false
-      } catch {
-        return false
-      }
-    }
-    return true
   }
 
   private logTails (): string {

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http'
-import type { KvMember, KvWrite } from './kv-cluster.js'
+import type { KvCluster, KvMember, KvWrite } from './kv-cluster.js'
 
 export interface KvResponse {
   status: number
@@ -63,4 +63,18 @@ export class KvHttpClient {
   close (): void {
     this.agent.destroy()
   }
+}
+
+/** Whether one write through each running member of `cluster` is acknowledged within `timeoutMs` each. */
+export async function writesThroughEveryMember (cluster: KvCluster, client: KvHttpClient, timeoutMs: number): Promise<boolean> {
+  for (let i = 0; i < cluster.size; i++) {
+    if (!cluster.running(i)) continue
+    try {
+      const response = await client.send(cluster.member(i), cluster.encodeWrite('bench/ready', String(i)), timeoutMs)
+      if (!isAcknowledged(response)) return false
+    } catch {
+      return false
+    }
+  }
+  return true
 }

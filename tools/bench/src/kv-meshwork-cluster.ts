@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import type { KvCluster, KvMember, KvWrite } from './kv-cluster.js'
-import { isAcknowledged, KvHttpClient } from './kv-http.js'
+import { isAcknowledged, KvHttpClient, writesThroughEveryMember } from './kv-http.js'
 import { freeTcpPort, LOOPBACK } from './kv-ports.js'
 import { environmentWithout, ServerProcess } from './kv-server-process.js'
 import { registerDirectory, removeDirectory } from './swim-reaper.js'
@@ -103,7 +103,7 @@ export class MeshworkKvCluster implements KvCluster {
     const deadline = performance.now() + timeoutMs
     for (;;) {
       if (this.liveMembers().length !== this.size) throw new Error(`meshwork: a member exited:\n  ${this.logTails()}`)
-      if (await this.allVotersKnown() && await this.leader() !== undefined && await this.writesThroughEveryMember()) return
+      if (await this.allVotersKnown() && await this.leader() !== undefined && await writesThroughEveryMember(this, this.control, CONTROL_TIMEOUT_MS)) return
       if (performance.now() > deadline) throw new Error(`meshwork: no leader with ${this.size} voters taking writes through every member after ${timeoutMs} ms:\n  ${this.logTails()}`)
       await new Promise(resolve => setTimeout(resolve, POLL_MS))
     }
@@ -209,18 +209,6 @@ export class MeshworkKvCluster implements KvCluster {
   private async allVotersKnown (): Promise<boolean> {
     const groups = await Promise.all(this.liveMembers().map(async i => await this.raftGroup(i)))
     return groups.every(g => g !== undefined && (g.voters?.length ?? 0) === this.size)
-  }
-
-  private async writesThroughEveryMember (): Promise<boolean> {
-    for (const i of this.liveMembers()) {
-      try {
-        const response = await this.control.send(this.member(i), this.encodeWrite('bench/ready', String(i)), CONTROL_TIMEOUT_MS)
-        if (!isAcknowledged(response)) return false
-      } catch {
-        return false
-      }
-    }
-    return true
   }
 
   private logTails (): string {
