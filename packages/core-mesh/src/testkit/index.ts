@@ -47,6 +47,6 @@ export type {
   NodeStatus,
   SimulatedNetworkInit
 } from './simulated-network.js'
-export { runSeeded, seedsFromEnv, SeededScenarioError } from './simulation.js'
-export type { SeedList } from './simulation.js'
+export { runSeeded, seedsFromEnv, SeededScenarioError, SeededScenariosError } from './simulation.js'
+export type { RunSeededOptions, SeedList } from './simulation.js'
 export { eventually } from './eventually.js'

@@ -16,18 +16,40 @@ export class SeededScenarioError extends MeshError {
   }
 }
 
+/** Several seeds failed (a run with `keepGoing`). `failures` lists them in order. */
+export class SeededScenariosError extends MeshError {
+  constructor (readonly failures: readonly SeededScenarioError[]) {
+    super(`${failures.length} failing seeds: ${failures.map(f => f.seed).join(', ')}\nfirst, ${failures[0].message}`, { cause: failures[0] })
+  }
+}
+
+export interface RunSeededOptions {
+  /**
+   * Run every seed and report all the failing ones at the end, instead of stopping at the first
+   * (for soaks). Default: `MESHWORK_KEEP_GOING=1` in the environment.
+   */
+  keepGoing?: boolean
+}
+
 /**
- * Run `scenario` once per seed, in order, stopping at the first failure, which is rethrown as a
- * {@link SeededScenarioError} naming the seed.
+ * Run `scenario` once per seed, in order. The first failure is rethrown as a
+ * {@link SeededScenarioError} naming the seed; with `keepGoing`, every seed runs and several
+ * failures are reported together as a {@link SeededScenariosError}.
  */
-export async function runSeeded (seeds: SeedList, scenario: (seed: number) => void | Promise<void>): Promise<void> {
+export async function runSeeded (seeds: SeedList, scenario: (seed: number) => void | Promise<void>, options: RunSeededOptions = {}): Promise<void> {
+  const keepGoing = options.keepGoing ?? process.env.MESHWORK_KEEP_GOING === '1'
+  const failures: SeededScenarioError[] = []
   for (const seed of listSeeds(seeds)) {
     try {
       await scenario(seed)
     } catch (err) {
-      throw new SeededScenarioError(seed, err)
+      const failure = new SeededScenarioError(seed, err)
+      if (!keepGoing) throw failure
+      failures.push(failure)
     }
   }
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1) throw new SeededScenariosError(failures)
 }
 
 /**

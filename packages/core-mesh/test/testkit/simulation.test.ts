@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { runSeeded, SeededScenarioError, seedsFromEnv } from '../../src/testkit/simulation.js'
+import { runSeeded, SeededScenarioError, SeededScenariosError, seedsFromEnv } from '../../src/testkit/simulation.js'
 
 async function failureOf (run: Promise<void>): Promise<SeededScenarioError> {
   try {
@@ -38,6 +38,21 @@ describe('runSeeded', () => {
     expect(error.seed).toBe(4)
     expect(error.cause).toBe(cause)
     expect(seen).toEqual([1, 2, 3, 4])
+  })
+
+  it('with keepGoing, runs every seed and reports all the failing ones', async () => {
+    const seen: number[] = []
+    const error = await runSeeded({ from: 1, count: 6 }, seed => {
+      seen.push(seed)
+      if (seed % 3 === 0) throw new Error(`broken at ${seed}`)
+    }, { keepGoing: true }).then(() => undefined, (err: unknown) => err as SeededScenariosError)
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6])
+    expect(error?.name).toBe('SeededScenariosError')
+    expect(error?.failures.map(f => f.seed)).toEqual([3, 6])
+    expect(error?.message.startsWith('2 failing seeds: 3, 6\nfirst, seed 3: broken at 3')).toBe(true)
+    // a single failure keeps its own error
+    const one = await runSeeded([1, 2], seed => { if (seed === 2) throw new Error('x') }, { keepGoing: true }).then(() => undefined, (err: Error) => err)
+    expect(one?.name).toBe('SeededScenarioError')
   })
 
   it('waits for async scenarios and reports their rejections', async () => {
