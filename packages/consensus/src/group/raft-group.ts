@@ -4,7 +4,7 @@ import { GroupStoppedError } from '../errors.js'
 import { decodeConfChange } from '../raft/core/conf-change-codec.js'
 import type { RaftCoreConfig } from '../raft/core/config.js'
 import { RaftCore } from '../raft/core/raft-core.js'
-import type { ConfChange, Entry, Message, NodeId, RaftStatus, ReadState, Ready, Snapshot, SoftState } from '../raft/core/types.js'
+import type { ConfChange, Entry, Message, NodeId, RaftStatus, Ready, Snapshot, SoftState } from '../raft/core/types.js'
 import type { StateMachine } from '../state-machine.js'
 import type { GroupPersistence, PersistUpdate } from './group-persistence.js'
 import { ReadWaiters } from './read-waiters.js'
@@ -251,7 +251,7 @@ export class RaftGroup<Result = unknown> {
     if (ready.snapshot !== undefined) this.restore(ready.snapshot)
     if (!sendFirst) for (const message of ready.messages) this.init.send(message)
     for (const entry of ready.committedEntries) this.apply(entry)
-    for (const read of ready.readStates) this.confirmRead(read)
+    for (const read of ready.readStates) this.reads.confirm(read.context, read.index)
     this.core.advance(ready)
     this.reads.appliedUpTo(this.appliedIndex)
     await this.maybeSnapshot()
@@ -274,10 +274,6 @@ export class RaftGroup<Result = unknown> {
     }
     const result = this.stateMachine.apply(entry)
     for (const listener of this.appliedListeners) listener(entry, result)
-  }
-
-  private confirmRead (read: ReadState): void {
-    this.reads.confirm(read.context, read.index)
   }
 
   private updateSoftState (state: SoftState): void {

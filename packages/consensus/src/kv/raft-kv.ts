@@ -68,15 +68,15 @@ export class RaftKv implements ReplicatedKv {
   }
 
   async put (key: string, value: Uint8Array, options: KvWriteOptions = {}): Promise<KvResult> {
-    return await this.write({ op: 'put', key, value, request: options.request ?? this.nextRequest() }, options)
+    return await this.write({ op: 'put', key, value, request: options.request ?? this.newRequest() }, options)
   }
 
   async cas (key: string, expected: Uint8Array | undefined, value: Uint8Array, options: KvWriteOptions = {}): Promise<KvResult> {
-    return await this.write({ op: 'cas', key, expected, value, request: options.request ?? this.nextRequest() }, options)
+    return await this.write({ op: 'cas', key, expected, value, request: options.request ?? this.newRequest() }, options)
   }
 
   async delete (key: string, options: KvWriteOptions = {}): Promise<KvResult> {
-    return await this.write({ op: 'delete', key, request: options.request ?? this.nextRequest() }, options)
+    return await this.write({ op: 'delete', key, request: options.request ?? this.newRequest() }, options)
   }
 
   /**
@@ -88,14 +88,11 @@ export class RaftKv implements ReplicatedKv {
     return { client: this.init.clientId, seq: ++this.seq }
   }
 
-  private nextRequest (): RequestId {
-    return this.newRequest()
-  }
 
   /** A write to a reserved key (`KV_LIMITS.reservedPrefix`), for Meshwork's own records. */
   async putReserved (key: string, value: Uint8Array, options: AbortOptions = {}): Promise<KvResult> {
     if (!key.startsWith(KV_LIMITS.reservedPrefix)) throw new InvalidKvRequestError(`${key} is not a reserved key`)
-    return await this.write({ op: 'put', key, value, request: this.nextRequest() }, options, true)
+    return await this.write({ op: 'put', key, value, request: this.newRequest() }, options, true)
   }
 
   private async write (command: KvCommand, options: KvWriteOptions, reserved = false): Promise<KvResult> {

@@ -17,7 +17,7 @@ import { CONTROL_GROUP, type ConsensusInit, type ConsensusService, type Consensu
 import { JoinProtocol, type JoinAnswer } from './join-protocol.js'
 import { ConsensusMetrics } from './consensus-metrics.js'
 import { LeaderElection } from './leader-election.js'
-import { directoryPrefix, encodeAddresses, isMemberKey, memberFromRecord, memberKey, type MemberDirectorySource } from './member-directory.js'
+import { encodeAddresses, isMemberKey, memberFromRecord, memberKey, MEMBER_PREFIX, type MemberDirectorySource } from './member-directory.js'
 import { promotionCandidate } from './promotion.js'
 
 export interface ConsensusNodeComponents {
@@ -125,7 +125,7 @@ export class ConsensusNode implements ConsensusService, MemberDirectorySource {
   members (): DiscoveredPeer[] {
     const control = this.groups.get(CONTROL_GROUP)
     if (control === undefined) return []
-    return [...control.state.withPrefix(directoryPrefix())].flatMap(entry => memberFromRecord(entry) ?? [])
+    return [...control.state.withPrefix(MEMBER_PREFIX)].flatMap(entry => memberFromRecord(entry) ?? [])
   }
 
   onMember (listener: (peer: DiscoveredPeer) => void): () => void {

@@ -8,7 +8,7 @@ import type { NodeId } from '../raft/core/types.js'
  * key of the replicated KV store, so that every member can dial every other — followers never
  * need to talk while a leader lives, and must find each other when it dies.
  */
-const MEMBER_PREFIX = `${KV_LIMITS.reservedPrefix}members/`
+export const MEMBER_PREFIX = `${KV_LIMITS.reservedPrefix}members/`
 const MAX_ADDRESSES = 32
 const MAX_ADDRESS_LENGTH = 1024
 
@@ -34,10 +34,6 @@ export function memberFromRecord (entry: KvEntry): DiscoveredPeer | undefined {
   } catch {
     return undefined
   }
-}
-
-export function directoryPrefix (): string {
-  return MEMBER_PREFIX
 }
 
 /** What the discovery plugin reads from the consensus service. */
