@@ -146,8 +146,9 @@ export class RaftKv implements ReplicatedKv {
   }
 
   private refuseWithoutQuorum (): void {
+    // On every write: the cheap checks first, the full status only to report a refusal.
+    if (!this.group.isLeader || this.group.core.quorumActive()) return
     const status = this.group.status()
-    if (status.role !== 'leader' || status.quorumActive) return
     const voters = status.confState.voters.length
     const reachable = Object.entries(status.progress ?? {}).filter(([id, progress]) => id === status.id || (progress.recentActive && !progress.learner)).length
     throw new QuorumUnavailableError(reachable, voters)

@@ -85,4 +85,6 @@ export interface RaftCoreApi {
   ready(): Ready
   advance(ready: Ready): void
   status(): RaftStatus
+  /** Leader only: whether a quorum was heard from within the last election timeout (`status().quorumActive`, without building the status). */
+  quorumActive(): boolean
 }

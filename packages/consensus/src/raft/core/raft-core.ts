@@ -256,6 +256,10 @@ export class RaftCore implements RaftCoreApi {
     if (this.role === 'leader') this.proposals.maybeLeaveJoint()
   }
 
+  quorumActive (): boolean {
+    return this.role === 'leader' && this.tracker.heardFromQuorumSince(this.ticks - this.config.electionTicks + 1, this.id)
+  }
+
   status (): RaftStatus {
     let progress: Record<NodeId, ProgressStatus> | undefined
     if (this.role === 'leader') {
@@ -273,7 +277,7 @@ export class RaftCore implements RaftCoreApi {
       leader: this.leader,
       confState: this.tracker.confState,
       ...(progress !== undefined ? { progress } : {}),
-      quorumActive: this.role === 'leader' && this.tracker.heardFromQuorumSince(this.ticks - this.config.electionTicks + 1, this.id),
+      quorumActive: this.quorumActive(),
       ...(this.transferee !== undefined ? { transferee: this.transferee } : {})
     }
   }
